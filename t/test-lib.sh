@@ -1,6 +1,6 @@
 # test-lib.sh - shared set-up for the bats suite; load it from setup():
 #
-#	setup() { load test-lib; common_setup; }
+#	setup() { load test-lib.sh; common_setup; }
 #
 # It loads bats-support, bats-assert and bats-file (Debian packages), puts the
 # build on PATH, and runs each test in its own empty directory with a
@@ -9,6 +9,7 @@
 # test names one.
 # shellcheck shell=bash
 
+bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
 bats_load_library bats-file
