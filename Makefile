@@ -148,6 +148,17 @@ lint:
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)
 	shellcheck -x $(SHELL_SCRIPTS)
 
+# Benchmarks: every t/bench/*.sh, each printing its ratios against the
+# alternatives it measures in the same run (never part of make check).
+BENCHES = $(sort $(wildcard t/bench/*.sh))
+bench: deps-ok
+	$(Q)$(MAKE) --no-print-directory all $(HELPERS)
+	@for b in $(BENCHES); do \
+	    echo "== $$b"; \
+	    $(TEST_ENV) PATH='$(abspath $(O))/bin:$(abspath $(O))/t/helper':"$$PATH" \
+	        sh $$b || exit 1; \
+	done
+
 demo: deps-ok all
 	@echo "make demo: the end-to-end demo arrives with the pipeline (issue 7)" >&2
 	@exit 1
