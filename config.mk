@@ -19,4 +19,4 @@ WARNFLAGS = -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wwrite-strings -Wpointer-arith -Wvla
 
 # Libraries with a .pc file come from pkg-config; libcsv ships none.
-PKGS = libcurl yyjson inih
+PKGS = libcurl yyjson inih libcrypto
