@@ -277,3 +277,87 @@ sofa_xf_end(struct sofa_xf *xf)
 	free(xf);
 	return status;
 }
+
+/* The member key of obj: NULL when absent or null. */
+static const struct sofa_jv *
+member(const struct sofa_jv *obj, const char *key)
+{
+	const struct sofa_jv *v = sofa_jv_get(obj, key);
+
+	return v == NULL || sofa_jv_is_null(v) ? NULL : v;
+}
+
+static bool
+mistyped(struct sofa_xf *xf, const struct sofa_xdoc *d, const char *at,
+    const char *key, const char *want, const struct sofa_jv *v)
+{
+	return sofa_xf_contract(xf, d, want, v, "%s%s%s", at,
+	    *at != '\0' ? "." : "", key);
+}
+
+bool
+sofa_xf_getint(struct sofa_xf *xf, const struct sofa_xdoc *d,
+    const struct sofa_jv *obj, const char *at, const char *key, int64_t *out)
+{
+	const struct sofa_jv *v = member(obj, key);
+
+	if (v == NULL)
+		return false;
+	if (!sofa_jv_int(v, out))
+		return mistyped(xf, d, at, key, "an integer", v);
+	return true;
+}
+
+bool
+sofa_xf_getnum(struct sofa_xf *xf, const struct sofa_xdoc *d,
+    const struct sofa_jv *obj, const char *at, const char *key, double *out)
+{
+	const struct sofa_jv *v = member(obj, key);
+
+	if (v == NULL)
+		return false;
+	if (!sofa_jv_num(v, out))
+		return mistyped(xf, d, at, key, "a number", v);
+	return true;
+}
+
+bool
+sofa_xf_getbool(struct sofa_xf *xf, const struct sofa_xdoc *d,
+    const struct sofa_jv *obj, const char *at, const char *key, bool *out)
+{
+	const struct sofa_jv *v = member(obj, key);
+
+	if (v == NULL)
+		return false;
+	if (!sofa_jv_bool(v, out))
+		return mistyped(xf, d, at, key, "a boolean", v);
+	return true;
+}
+
+bool
+sofa_xf_getstr(struct sofa_xf *xf, const struct sofa_xdoc *d,
+    const struct sofa_jv *obj, const char *at, const char *key,
+    const char **out)
+{
+	const struct sofa_jv *v = member(obj, key);
+
+	if (v == NULL)
+		return false;
+	if ((*out = sofa_jv_str(v)) == NULL)
+		return mistyped(xf, d, at, key, "a string", v);
+	return true;
+}
+
+const struct sofa_jv *
+sofa_xf_getobj(struct sofa_xf *xf, const struct sofa_xdoc *d,
+    const struct sofa_jv *obj, const char *at, const char *key)
+{
+	const struct sofa_jv *v = member(obj, key);
+
+	if (v == NULL)
+		return NULL;
+	if (sofa_jv_is_obj(v) || (sofa_jv_is_arr(v) && sofa_jv_len(v) == 0))
+		return v;
+	mistyped(xf, d, at, key, "an object", v);
+	return NULL;
+}

@@ -178,6 +178,29 @@ uint64_t sofa_xf_nmatches(const struct sofa_xf *xf);
 uint64_t sofa_xf_nabsent(const struct sofa_xf *xf);
 
 /*
+ * Helpers for reading typed members with contract messages: the member key
+ * of obj (whose own path in d is at, e.g. "event.homeTeam"), into *out.
+ * Absent or null: false, silently.  Present with another type: a contract
+ * problem through xf, false.
+ */
+bool sofa_xf_getint(struct sofa_xf *xf, const struct sofa_xdoc *d,
+    const struct sofa_jv *obj, const char *at, const char *key,
+    int64_t *out);
+bool sofa_xf_getnum(struct sofa_xf *xf, const struct sofa_xdoc *d,
+    const struct sofa_jv *obj, const char *at, const char *key, double *out);
+bool sofa_xf_getbool(struct sofa_xf *xf, const struct sofa_xdoc *d,
+    const struct sofa_jv *obj, const char *at, const char *key, bool *out);
+/* Strings are borrowed from the document. */
+bool sofa_xf_getstr(struct sofa_xf *xf, const struct sofa_xdoc *d,
+    const struct sofa_jv *obj, const char *at, const char *key,
+    const char **out);
+/* An object member (an empty array "[]" counts as an empty object: some
+ * re-serializers turn {} into []); NULL when absent, null or mistyped. */
+const struct sofa_jv *sofa_xf_getobj(struct sofa_xf *xf,
+    const struct sofa_xdoc *d, const struct sofa_jv *obj, const char *at,
+    const char *key);
+
+/*
  * End the run: free everything and return the exit status, SOFA_EXIT_FAIL
  * if a bad id, an unreadable or malformed document or a contract problem
  * was seen, else SOFA_EXIT_OK.  Pass it to sofa_finish().
