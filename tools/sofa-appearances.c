@@ -72,6 +72,7 @@ static void
 rows(struct sofa_tab *t, int64_t id, const struct sofa_evinfo *ev,
     const struct sofa_lu *lu, const struct sofa_replay *r)
 {
+	int64_t team[2] = { sofa_lu_team(lu, ev, 0), sofa_lu_team(lu, ev, 1) };
 	char start[SOFA_UTC_LEN];
 
 	if (ev->has_start)
@@ -88,8 +89,8 @@ rows(struct sofa_tab *t, int64_t id, const struct sofa_evinfo *ev,
 			sofa_tab_str(t, C_START, start);
 		put_id(t, C_TOURNAMENT, ev->tournament_id);
 		put_id(t, C_SEASON, ev->season_id);
-		put_id(t, C_TEAM, p->has_team ? p->team_id : ev->team_id[s]);
-		put_id(t, C_OPPONENT, ev->team_id[!s]);
+		put_id(t, C_TEAM, team[s]);
+		put_id(t, C_OPPONENT, team[!s]);
 		sofa_tab_bool(t, C_HOME, s == SOFA_HOME);
 		sofa_tab_int(t, C_PLAYER, p->id);
 		sofa_tab_str(t, C_NAME, p->name);

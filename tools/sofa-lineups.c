@@ -154,17 +154,6 @@ sort_stats(void)
 	qsort(bykey, NSTATS, sizeof(bykey[0]), cmpkey);
 }
 
-/* The team of side s: the teamId of its entries (2025 format), else the
- * event's. */
-static int64_t
-side_team(const struct sofa_lu *lu, const struct sofa_evinfo *ev, int s)
-{
-	for (size_t i = 0; i < lu->n; i++)
-		if (lu->p[i].side == s && lu->p[i].has_team)
-			return lu->p[i].team_id;
-	return ev->team_id[s];
-}
-
 static void
 put_num(struct sofa_tab *t, size_t col, const struct sofa_jv *v)
 {
@@ -221,11 +210,11 @@ static void
 wide(struct sofa_tab *t, struct sofa_xf *xf, const struct sofa_xdoc *d,
     const struct sofa_lu *lu, const struct sofa_evinfo *ev, int64_t id)
 {
-	int64_t team[2] = { side_team(lu, ev, 0), side_team(lu, ev, 1) };
+	int64_t team[2] = { sofa_lu_team(lu, ev, 0), sofa_lu_team(lu, ev, 1) };
 
 	for (size_t i = 0; i < lu->n; i++) {
 		const struct sofa_lu_player *p = &lu->p[i];
-		int64_t tid = p->has_team ? p->team_id : team[p->side];
+		int64_t tid = team[p->side];
 
 		sofa_tab_int(t, C_EVENT, id);
 		sofa_tab_str(t, C_SIDE, sofa_side_name(p->side));
@@ -313,7 +302,7 @@ missing(struct sofa_tab *t, struct sofa_xf *xf, const struct sofa_xdoc *d,
 	int64_t pid, code, team;
 
 	for (int side = 0; side < 2; side++) {
-		team = side_team(lu, ev, side);
+		team = sofa_lu_team(lu, ev, side);
 		sofa_jit_arr(&it, lu->side[side].missing);
 		for (size_t i = 0; (x = sofa_jit_next(&it)) != NULL; i++) {
 			snprintf(at, sizeof(at), "%s.missingPlayers[%zu]",
