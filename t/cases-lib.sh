@@ -89,3 +89,115 @@ file_run() {
 	    st=$?
 	echo "$st" > "$BATS_FILE_TMPDIR/$name.status"
 }
+
+# --- STYLE.md's hostile inputs, for any transform ------------------------
+# Each takes the program; GEN is a generated store of a few matches whose
+# ids start at 20000000 (gen_store), HDR the program's header line.
+
+# gen_store DIR N: a generated store of N matches in DIR (once per file).
+gen_store() {
+	[ -d "$1" ] || "$SOFA_BUILD/t/helper/sofa-gen" -s 1 -n "$2" -o "$1" \
+	    -i "$1.index"
+}
+
+hostile_empty() {
+	run --separate-stderr "$1" --raw-base "$GEN" < /dev/null
+	assert_success
+	assert_output "$HDR"
+	[ -z "$stderr" ]
+}
+
+# ids without a final newline, with CRLF, as index lines, blank lines
+hostile_line_ends() {
+	printf '20000000\r\n\r\n{"event_id":20000001,"x":[1]}\r\n20000002' \
+	    > ids
+	run --separate-stderr "$1" -j --raw-base "$GEN" < ids
+	assert_success
+	[ -z "$stderr" ]
+	run jq -s -c 'map(.event_id) | unique' <<< "$output"
+	assert_output '[20000000,20000001,20000002]'
+}
+
+# a NUL byte, invalid UTF-8, an over-long line and a malformed index line
+# in the middle: each named with its line, the rest done, exit 1
+hostile_bad_lines() {
+	{
+		printf '20000000\n'
+		printf '2000\0000001\n'
+		printf '\377\376\n'
+		printf '%01000d\n' 1
+		printf '{"event_id":\n'
+		printf '{"event_id":"20000003"}\n'
+		printf '20000002\n'
+	} > ids
+	SOFASCORE_MAX_LINE=256 run --separate-stderr "$1" -j \
+	    --raw-base "$GEN" < ids
+	assert_failure 1
+	run jq -s -c 'map(.event_id) | unique' <<< "$output"
+	assert_output '[20000000,20000002]'
+	for n in 2 3 4 5 6; do
+		[[ "$stderr" == *"<stdin>:$n: "* ]] || fail "line $n: $stderr"
+	done
+	[[ "$stderr" == *"<stdin>:4: line too long"* ]] || fail "$stderr"
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 5 ] || fail "$stderr"
+}
+
+# documents that are not what they should be: NUL byte, invalid UTF-8,
+# larger than max_body; each named, the other matches done, exit 1
+hostile_documents() {
+	local s=$BATS_TEST_TMPDIR/store d
+	cp -R "$GEN" "$s"
+	d=$s/event/20000001/lineups.json
+	printf '{"confirmed":true,"home":{"players":[]},\0}' > "$d"
+	d=$s/event/20000002/lineups.json
+	printf '{"confirmed":true,"home":{"formation":"4-4-2\377"}}' > "$d"
+	SOFASCORE_MAX_BODY=12000 run --separate-stderr "$1" -j --raw-base "$s" \
+	    20000000 20000001 20000002 20000003
+	assert_failure 1
+	[[ "$stderr" == *"$s/event/20000001/lineups.json:1: invalid JSON"* ]] ||
+	    fail "NUL: $stderr"
+	[[ "$stderr" == *"$s/event/20000002/lineups.json:1: invalid JSON"* ]] ||
+	    fail "UTF-8: $stderr"
+	# the generated lineups are larger than 12,000 bytes, events smaller
+	[[ "$stderr" == *"lineups.json: larger than max_body"* ]] ||
+	    fail "max_body: $stderr"
+	[ -z "$output" ]
+}
+
+# a document with CRLF line ends and no final newline is still JSON
+hostile_crlf_document() {
+	local s=$BATS_TEST_TMPDIR/store f
+	cp -R "$GEN" "$s"
+	for f in "$s"/event/20000000/*.json "$s"/event/20000000.json; do
+		jq . "$f" | sed 's/$/\r/' | head -c -2 > "$f.tmp"
+		mv "$f.tmp" "$f"
+	done
+	run "$1" --raw-base "$GEN" 20000000
+	assert_success
+	want=$output
+	run --separate-stderr "$1" --raw-base "$s" 20000000
+	assert_success
+	[ -z "$stderr" ]
+	assert_output "$want"
+	[ "${#lines[@]}" -gt 10 ]
+}
+
+hostile_dev_full() {
+	run bash -c '"$1" --raw-base "$2" < "$2.index" > /dev/full' _ "$1" \
+	    "$GEN"
+	assert_failure 1
+	assert_output --partial "write error"
+}
+
+# a reader that goes away: quiet, whether or not the parent ignores SIGPIPE
+hostile_head() {
+	run bash -c 'set -o pipefail; "$1" --raw-base "$2" < "$2.index" |
+	    head -n 1' _ "$1" "$GEN"
+	assert_output "$HDR"
+	run bash -c '"$1" --raw-base "$2" < "$2.index" 2> err | head -n 1;
+	    cat err' _ "$1" "$GEN"
+	assert_output "$HDR"
+	run bash -c 'trap "" PIPE; "$1" --raw-base "$2" < "$2.index" 2> err |
+	    head -n 1; cat err' _ "$1" "$GEN"
+	assert_output "$HDR"
+}
