@@ -1575,17 +1575,19 @@ w_incident(struct sofa_jw *w, const struct gmatch *m, const struct ginc *in,
 		sofa_jw_kstr(w, "incidentClass", in->cls);
 		sofa_jw_kstr(w, "incidentType", "card");
 		break;
-	case I_MGR_CARD:
+	case I_MGR_CARD:	/* as the recorded ones: no player */
+		sofa_jw_kstr(w, "playerName", teams[m->team[in->side]].manager);
+		sofa_jw_kstr(w, "reason", "Argument");
 		sofa_jw_key(w, "manager");
 		sofa_jw_obj(w);
 		sofa_jw_kstr(w, "name", teams[m->team[in->side]].manager);
+		sofa_jw_kstr(w, "slug", teams[m->team[in->side]].manager_slug);
+		sofa_jw_kstr(w, "shortName", teams[m->team[in->side]].manager);
 		sofa_jw_kint(w, "id", teams[m->team[in->side]].manager_id);
 		sofa_jw_obj_end(w);
-		sofa_jw_kstr(w, "reason", "Argument");
 		sofa_jw_kbool(w, "rescinded", false);
 		sofa_jw_kint(w, "id", iid);
 		sofa_jw_kint(w, "time", in->time);
-		sofa_jw_kint(w, "benchTime", rint_(50, 89));
 		sofa_jw_kbool(w, "isHome", in->side == HOME);
 		sofa_jw_kstr(w, "incidentClass", in->cls);
 		sofa_jw_kstr(w, "incidentType", "card");
@@ -1681,13 +1683,6 @@ write_incidents(struct gmatch *m)
 			    sorted[k].seq);
 	}
 	sofa_jw_arr_end(&w);
-	for (int s = 0; s < 2; s++) {
-		sofa_jw_key(&w, s == HOME ? "home" : "away");
-		sofa_jw_obj(&w);
-		w_colors(&w, "playerColor", s == HOME ? "ffffff" : "026ce2");
-		w_colors(&w, "goalkeeperColor", "000000");
-		sofa_jw_obj_end(&w);
-	}
 	sofa_jw_obj_end(&w);
 	close_doc(fp);
 }
