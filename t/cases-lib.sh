@@ -20,6 +20,7 @@
 # Every expected file is written by hand from the documents and the rules
 # of docs/consumption.md, never copied from the program's output.
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # output, lines, stderr and status: set by run
 
 # run_case PROGRAM CASEDIR: 0 when the case passes, else 1 with the
 # differences on stdout.
@@ -107,15 +108,20 @@ hostile_empty() {
 	[ -z "$stderr" ]
 }
 
-# ids without a final newline, with CRLF, as index lines, blank lines
+# ids without a final newline, with CRLF, as index lines, blank lines, a
+# repeat (done once)
 hostile_line_ends() {
-	printf '20000000\r\n\r\n{"event_id":20000001,"x":[1]}\r\n20000002' \
-	    > ids
+	printf '20000000\r\n\r\n{"event_id":20000001,"x":[1]}\r\n20000000\n'\
+'20000002' > ids
 	run --separate-stderr "$1" -j --raw-base "$GEN" < ids
 	assert_success
 	[ -z "$stderr" ]
-	run jq -s -c 'map(.event_id) | unique' <<< "$output"
+	rows=$output
+	run jq -s -c 'map(.event_id) | unique' <<< "$rows"
 	assert_output '[20000000,20000001,20000002]'
+	run jq -s 'map([.event_id, .player_id // .stat]) | (length ==
+	    (unique | length))' <<< "$rows"
+	assert_output true
 }
 
 # a NUL byte, invalid UTF-8, an over-long line and a malformed index line
