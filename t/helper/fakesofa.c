@@ -1426,6 +1426,7 @@ static enum rd
 read_head(struct conn *c, size_t *headlen)
 {
 	size_t scanned = 0, i, skip;
+	const char *nl;
 	ssize_t n;
 	int r;
 
@@ -1438,6 +1439,11 @@ read_head(struct conn *c, size_t *headlen)
 			c->inlen -= skip;
 			scanned = 0;
 		}
+		/* the request line, without its CRLF, is at most REQLINE_MAX */
+		nl = memchr(c->in, '\n', c->inlen);
+		if ((nl == NULL && c->inlen > REQLINE_MAX + 1) ||
+		    (nl != NULL && nl - c->in > REQLINE_MAX + 1))
+			return RD_LINE_LONG;
 		for (i = scanned; i < c->inlen; i++) {
 			if (c->in[i] != '\n')
 				continue;
@@ -1452,9 +1458,6 @@ read_head(struct conn *c, size_t *headlen)
 			}
 		}
 		scanned = c->inlen > 2 ? c->inlen - 2 : 0;
-		if (c->inlen > REQLINE_MAX &&
-		    memchr(c->in, '\n', REQLINE_MAX) == NULL)
-			return RD_LINE_LONG;
 		if (c->inlen >= HEAD_MAX)
 			return RD_HEAD_LONG;
 		r = wait_fd(c->fd, POLLIN, opt.idle_ms);
@@ -2532,11 +2535,14 @@ signal_main(void *arg)
 		if (sig == SIGHUP) {
 			if (opt.scenario == NULL)
 				continue;
+			/* fakesofa_reload (t/test-lib.sh) waits for these */
 			if ((sc = scenario_load(opt.scenario)) == NULL)
-				warnmsg("%s: not reloaded, keeping the old "
-				    "scenario", opt.scenario);
-			else
+				warnmsg("reload: failed, keeping the old "
+				    "scenario");
+			else {
+				warnmsg("reload: ok, %zu rules", sc->nrules);
 				scenario_swap(sc);
+			}
 			continue;
 		}
 		atomic_store(&stopping, true);
