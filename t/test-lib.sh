@@ -179,7 +179,7 @@ fakesofa_reload() {
 	if [ $# -gt 0 ]; then
 		cp "$1" "$file" || return 1
 	fi
-	before=$(grep -c '^fakesofa: reload: ' "$FAKESOFA_DIR/stderr")
+	before=$(grep -c '^fakesofa: reload: ' "$FAKESOFA_DIR/stderr") || :
 	kill -HUP "$FAKESOFA_PID" || return 1
 	while [ "$(grep -c '^fakesofa: reload: ' "$FAKESOFA_DIR/stderr")" \
 	    -le "$before" ]; do

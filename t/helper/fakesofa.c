@@ -224,6 +224,8 @@ static atomic_bool	 stopping;
 static atomic_bool	 log_failed;
 
 static void		 usage(FILE *, int);
+struct plan;
+static void		 plan_error_json(struct plan *, int);
 static void		 die(const char *, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 static void		 warnmsg(const char *, ...)
@@ -1861,6 +1863,7 @@ plan_file(struct plan *pl, const struct req *rq, const struct step *st,
 			    errstr(errno, eb, sizeof(eb)));
 			pl->status = 500;
 			pl->ctype = "application/json";
+			plan_error_json(pl, 500);
 			return false;
 		}
 		rs->file = xstrdup(st->body_file);
