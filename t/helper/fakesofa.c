@@ -2658,7 +2658,14 @@ main(int argc, char **argv)
 		exit(2);
 	}
 
+	/*
+	 * A shell starts background jobs with SIGINT ignored, and an ignored
+	 * signal is never pending for sigwait: restore the defaults first.
+	 */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
