@@ -177,10 +177,15 @@ raw() {
 		run -0 fetch b "$u"
 		assert_equal "$(cat b.code)" 404
 	done
-	fakesofa_wait_log 5
+	# a FIFO is not a file: 404 at once, the thread is not stuck on it
+	mkfifo store/event/fifo.json
+	run -0 fetch c "$FAKESOFA_URL/event/fifo" -m 5
+	assert_equal "$(cat c.code)" 404
+	fakesofa_wait_log 6
 	run -0 jq -c '[.path, .status, .file]' "$FAKESOFA_LOG"
 	assert_line --index 0 '["event/2/lineups",404,null]'
 	assert_line --index 1 '["/event/1",404,null]'
+	assert_line --index 5 '["event/fifo",404,null]'
 }
 
 @test "fakesofa: path traversal never escapes the store" {
@@ -418,4 +423,16 @@ raw() {
 	# still serving
 	run -0 fetch ok "$FAKESOFA_URL/event/1"
 	assert_equal "$(cat ok.code)" 200
+}
+
+@test "fakesofa: -v prints one line per request on stderr" {
+	mkstore
+	fakesofa_start store - -v
+	run -0 fetch a "$FAKESOFA_URL/event/1"
+	run -0 fetch b "$FAKESOFA_URL/event/3"
+	fakesofa_wait_log 2
+	run -0 cat "$FAKESOFA_DIR/stderr"
+	assert_line --index 0 'fakesofa: #1 conn 1 GET /api/v1/event/1 -> 200 complete (18 bytes)'
+	assert_line --index 1 'fakesofa: #2 conn 2 GET /api/v1/event/3 -> 404 complete (44 bytes)'
+	assert_equal "${#lines[@]}" 2
 }

@@ -141,6 +141,20 @@ threads() {
 	cmp whole store/event/1.json
 }
 
+@test "fakesofa: a client that gives up during a delay is logged when it leaves" {
+	printf 'event/1  delay=5000 ; repeat\n' >scenario
+	fakesofa_start store scenario
+	t0=$(now)
+	run -28 curl -sS -m 0.5 -o /dev/null "$FAKESOFA_URL/event/1"
+	# logged long before the delay is over
+	fakesofa_wait_log 1 3
+	between "$(since "$t0")" 0.5 3
+	run -0 jq -c '[.status, .bytes, .outcome, .t_resp]' "$FAKESOFA_LOG"
+	assert_output '[null,0,"aborted",null]'
+	run -0 jq '.t_done - .t_recv' "$FAKESOFA_LOG"
+	between "$output" 0.4 2.5
+}
+
 @test "fakesofa: clients killed with SIGKILL mid-transfer leave it serving" {
 	printf 'event/1/lineups  trickle=100/100 ; repeat\n' >scenario
 	fakesofa_start store scenario

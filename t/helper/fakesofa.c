@@ -46,7 +46,7 @@
 #include <unistd.h>
 
 #define PROG		"fakesofa"
-#define REQLINE_MAX	8192		/* request line: longer gets 414 */
+#define REQLINE_MAX	8192		/* request line: more gets 414 */
 #define HEAD_MAX	32768		/* request head: larger gets 431 */
 #define HDRS_MAX	100		/* header fields: more gets 431 */
 #define REQBODY_MAX	(1L << 20)	/* request body: larger gets 413 */
@@ -55,9 +55,12 @@
 #define HITBUCKETS	64
 
 #define BODY_404	"{\"error\":{\"code\":404,\"message\":\"Not Found\"}}"
-#define BODY_CHALLENGE	"{\"error\":{\"code\":403,\"reason\":\"challenge\"}}"
-#define BODY_FORBIDDEN	"{\"error\":{\"code\":403,\"reason\":\"Forbidden\"}}"
-#define BODY_INVALID	"{\"event\":{\"id\":1,\"slug\":\"cut-short\",\"homeTeam\":"
+#define BODY_CHALLENGE \
+	"{\"error\":{\"code\":403,\"reason\":\"challenge\"}}"
+#define BODY_FORBIDDEN \
+	"{\"error\":{\"code\":403,\"reason\":\"Forbidden\"}}"
+#define BODY_INVALID \
+	"{\"event\":{\"id\":1,\"slug\":\"cut-short\",\"homeTeam\":"
 #define BODY_HTML \
 	"<!DOCTYPE html>\n<html lang=\"en-US\"><head>" \
 	"<title>Just a moment...</title></head>\n<body><noscript>Enable " \
@@ -158,10 +161,10 @@ struct req {
 	char		*version;
 	struct hdr	 hdrs[HDRS_MAX];
 	size_t		 nhdrs;
-	char		*path;		/* decoded, without the prefix */
-	char		*query;		/* raw, NULL when there is none */
+	char		*path;		/* decoded, prefix removed */
+	char		*query;		/* raw; NULL if none */
 	bool		 in_api;
-	bool		 nofile;	/* an empty segment: no file lookup */
+	bool		 nofile;	/* "a//b": no lookup */
 	bool		 head;
 	bool		 keepalive;
 	bool		 http10;
@@ -966,7 +969,8 @@ step_parse(struct step *st, const char *text, char *err, size_t errlen)
 	else if (st->kind == K_PASS && st->status != 0)
 		st->kind = K_STATUS;
 	if (st->chunked && st->no_length) {
-		snprintf(err, errlen, "chunked and no-length exclude each other");
+		snprintf(err, errlen,
+		    "chunked and no-length exclude each other");
 		return false;
 	}
 	return true;
@@ -1418,6 +1422,42 @@ conn_stall(struct conn *c)
 	}
 }
 
+enum napres { NAP_OK, NAP_GONE, NAP_STOP };
+
+/*
+ * Sleep ms milliseconds before or while answering, but notice a client that
+ * goes away meanwhile (a killed fetcher), so that the log shows when it
+ * left; a client that only shuts down its sending side counts as gone too.
+ * Input that is not end-of-file (a pipelined request) is left for later,
+ * and then the socket is no longer watched.
+ */
+static enum napres
+conn_nap(struct conn *c, long ms)
+{
+	int64_t deadline = clock_ms(CLOCK_MONOTONIC) + ms;
+	bool watch = true;
+	char ch;
+	ssize_t n;
+	int r;
+
+	if (ms <= 0)
+		return atomic_load(&stopping) ? NAP_STOP : NAP_OK;
+	for (;;) {
+		r = wait_fd(watch ? c->fd : -1, POLLIN,
+		    (long)(deadline - clock_ms(CLOCK_MONOTONIC)));
+		if (r < 0)
+			return NAP_STOP;
+		if (r == 0)
+			return NAP_OK;
+		n = recv(c->fd, &ch, 1, MSG_PEEK | MSG_DONTWAIT);
+		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN &&
+		    errno != EWOULDBLOCK))
+			return NAP_GONE;
+		if (n > 0)
+			watch = false;
+	}
+}
+
 enum rd { RD_OK, RD_EOF, RD_GONE, RD_LINE_LONG, RD_HEAD_LONG };
 
 /*
@@ -1595,7 +1635,7 @@ parse_target(struct req *rq)
 		    (seglen == 2 && seg[0] == '.' && seg[1] == '.'))
 			return 400;
 		if (seglen == 0)
-			rq->nofile = true;	/* "a//b", "/etc": never open */
+			rq->nofile = true;	/* "a//b", "/etc" */
 		if (seg[seglen] == '\0')
 			break;
 	}
@@ -1738,11 +1778,13 @@ hdr_add(struct buf *h, const struct step *st, const char *name,
 static bool
 load_file(int dirfd, const char *name, struct body *b, struct stat *sb)
 {
-	ssize_t n = 0;
+	ssize_t n;
 	size_t got = 0;
 	int fd, e;
 
-	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+	/* O_NONBLOCK: a FIFO in the store must not hang the thread */
+	if ((fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NONBLOCK)) < 0)
 		return false;
 	if (fstat(fd, sb) != 0)
 		goto fail;
@@ -1760,16 +1802,17 @@ load_file(int dirfd, const char *name, struct body *b, struct stat *sb)
 		n = read(fd, b->p + got, (size_t)sb->st_size - got);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;		/* shrank meanwhile: serve what is there */
+		if (n < 0) {
+			e = errno;
+			free(b->p);
+			b->p = NULL;
+			b->owned = false;
+			errno = e;
+			goto fail;
+		}
+		if (n == 0)
+			break;	/* shrank meanwhile: serve what is left */
 		got += (size_t)n;
-	}
-	if (got < (size_t)sb->st_size && errno != 0 && n < 0) {
-		e = errno;
-		free(b->p);
-		b->p = NULL;
-		errno = e;
-		goto fail;
 	}
 	b->len = got;
 	close(fd);
@@ -1827,7 +1870,7 @@ struct plan {
 	int		 status;
 	const char	*ctype;
 	struct body	 body;
-	bool		 has_body;	/* a body for a GET (none for 204/304) */
+	bool		 has_body;	/* for a GET; none for 204/304 */
 	char		 etag[64];
 	bool		 send_etag;
 	time_t		 mtime;
@@ -2112,10 +2155,17 @@ send_body(struct conn *c, const struct step *st, const struct plan *pl,
 		}
 		sent += n;
 		rs->bytes = (long long)sent;
-		if (sent < limit && st != NULL && st->trickle_bytes > 0 &&
-		    !nap(st->trickle_ms)) {
-			rs->outcome = "shutdown";
-			return false;
+		if (sent < limit && st != NULL && st->trickle_bytes > 0) {
+			switch (conn_nap(c, st->trickle_ms)) {
+			case NAP_OK:
+				break;
+			case NAP_GONE:
+				rs->outcome = "aborted";
+				return false;
+			case NAP_STOP:
+				rs->outcome = "shutdown";
+				return false;
+			}
 		}
 	}
 	return true;
@@ -2136,7 +2186,13 @@ respond(struct conn *c, const struct req *rq, struct resp *rs,
 	bool chunked, close_after, keep = false;
 	enum kind k = st != NULL ? st->kind : K_PASS;
 
-	if (!nap(opt.latency + (st != NULL ? st->delay : 0))) {
+	switch (conn_nap(c, opt.latency + (st != NULL ? st->delay : 0))) {
+	case NAP_OK:
+		break;
+	case NAP_GONE:
+		rs->outcome = "aborted";
+		return false;
+	case NAP_STOP:
 		rs->outcome = "shutdown";
 		return false;
 	}
@@ -2328,10 +2384,11 @@ usage(FILE *fp, int status)
 	    "[--idle-timeout s]\n"
 	    "                [--max-conns n] store\n"
 	    "\n"
-	    "Serve the raw store STORE as the Sofascore API on 127.0.0.1, with\n"
-	    "faults scripted per path by a scenario file (see fakesofa.md).\n"
-	    "The port is printed on stdout.  SIGTERM or SIGINT stops it (exit\n"
-	    "0); SIGHUP reloads the scenario and resets its counters.\n"
+	    "Serve the raw store STORE as the Sofascore API on 127.0.0.1,\n"
+	    "with faults scripted per path by a scenario file (see\n"
+	    "t/helper/fakesofa.md).  The port is printed on stdout.  SIGTERM\n"
+	    "or SIGINT stops it (exit 0); SIGHUP reloads the scenario and\n"
+	    "resets its counters.\n"
 	    "\n"
 	    "  -p, --port N           port to bind (default 0: any free one)\n"
 	    "  -P, --port-file F      write the port to F (atomically)\n"
