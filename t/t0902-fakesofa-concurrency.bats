@@ -79,7 +79,7 @@ threads() {
 	run -0 curl -sS -o out "$FAKESOFA_URL/event/1/lineups"
 	cmp out store/event/1/lineups.json
 	el=$(since "$t0")
-	between "$el" 0 1
+	between "$el" 0 3
 	fakesofa_wait_log 1
 	run -0 jq -c '[.path, .outcome]' "$FAKESOFA_LOG"
 	assert_output '["event/1/lineups","complete"]'
@@ -242,7 +242,7 @@ threads() {
 	    range(1; length) | $t[.] - $t[. - 1]' "$FAKESOFA_LOG"
 	assert_equal "${#lines[@]}" 5
 	for g in "${lines[@]}"; do
-		between "$g" 0.1 0.6
+		between "$g" 0.1 1
 	done
 }
 
@@ -293,7 +293,7 @@ threads() {
 	t0=$(now)
 	fakesofa_stop
 	el=$(since "$t0")
-	between "$el" 0 2
+	between "$el" 0 3
 	run ! kill -0 "$pid"
 	exec 5<&-
 	wait "$c1" || :
