@@ -120,7 +120,7 @@ raw() {
 	    (map(.conn) | unique | length) == 1' "$FAKESOFA_LOG"
 	assert_output true
 	# and the byte counts are the sizes of the files
-	jq -r '"\(.file) \(.bytes)"' "$FAKESOFA_LOG" | sort >logged
+	fakesofa_jq -r '"\(.file) \(.bytes)"' | sort >logged
 	(cd "$FIXTURES/store" && find . -type f -name '*.json' -printf '%P %s\n') |
 	    sort >sizes
 	cmp logged sizes
@@ -159,7 +159,7 @@ raw() {
 	assert_equal "$(wc -c <raw.out)" $((blank + 2))
 	grep -q '^Content-Length: [1-9]' raw.out
 	fakesofa_wait_log 3
-	run -0 jq -c '[.method, .status, .length, .bytes]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.method, .status, .length, .bytes]'
 	assert_line --index 1 "[\"HEAD\",200,$(wc -c <"$f"),0]"
 }
 
@@ -182,7 +182,7 @@ raw() {
 	run -0 fetch c "$FAKESOFA_URL/event/fifo" -m 5
 	assert_equal "$(cat c.code)" 404
 	fakesofa_wait_log 6
-	run -0 jq -c '[.path, .status, .file]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.path, .status, .file]'
 	assert_line --index 0 '["event/2/lineups",404,null]'
 	assert_line --index 1 '["/event/1",404,null]'
 	assert_line --index 5 '["event/fifo",404,null]'
@@ -223,7 +223,7 @@ raw() {
 	assert_equal "$(cat a.code)" 200
 	cmp a.b store/event/1/lineups.json
 	fakesofa_wait_log 1
-	run -0 jq -c '[.path, .query, .target]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.path, .query, .target]'
 	assert_output '["event/1/lineups","a=1&b=%20x","/api/v1/event/1/lineups?a=1&b=%20x"]'
 }
 
@@ -273,7 +273,7 @@ raw() {
 	cmp h.b store/event/1.json
 	[ "$(hdr h.h ETag)" != "$etag" ]
 	fakesofa_wait_log 8
-	run -0 jq -r 'select(.status == 304) | .if_none_match' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq -r 'select(.status == 304) | .if_none_match'
 	assert_line --index 0 "$etag"
 	assert_equal "${#lines[@]}" 4
 }
@@ -305,7 +305,7 @@ raw() {
 	    -H 'If-Modified-Since: Sat, 17 Aug 2024 00:00:00 GMT'
 	assert_equal "$(cat h.code)" 200
 	fakesofa_wait_log 8
-	run -0 jq -r '.if_modified_since' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq -r '.if_modified_since'
 	assert_line --index 1 'Fri, 16 Aug 2024 19:00:00 GMT'
 }
 
@@ -339,11 +339,11 @@ raw() {
 	    -H 'X-Dup: one' -H 'X-Dup: two'
 	after=$(date +%s.%N)
 	fakesofa_wait_log 1
-	run -0 jq -c '[.seq, .conn, .conn_req, .method, .path, .query,
+	run -0 fakesofa_jq '[.seq, .conn, .conn_req, .method, .path, .query,
 	    .version, .user_agent, .if_none_match, .if_modified_since,
 	    .headers["x-requested-with"], .headers["x-dup"],
 	    .headers.host, .rule, .step, .status, .length, .bytes, .file,
-	    .outcome]' "$FAKESOFA_LOG"
+	    .outcome]'
 	assert_output "[1,1,1,\"GET\",\"event/1/lineups\",\"x=1\",\"HTTP/1.1\",\"sofa-test/1.0\",\"W/\\\"abc\\\"\",null,\"XMLHttpRequest\",\"one, two\",\"127.0.0.1:$FAKESOFA_PORT\",null,null,200,38,38,\"event/1/lineups.json\",\"complete\"]"
 	# the times: ordered, within the client's window, milliseconds
 	run -0 jq --argjson b "$before" --argjson a "$after" \
@@ -362,7 +362,7 @@ raw() {
 	assert_equal "$(tr -d '\r' <status)" 'HTTP/1.1 200 OK'
 	fakesofa_wait_log 1
 	# U+FFFD for each invalid byte, escapes for the rest; UTF-8 kept
-	jq -r '.headers["x-bin"], .headers["x-utf8"]' "$FAKESOFA_LOG" >got
+	fakesofa_jq -r '.headers["x-bin"], .headers["x-utf8"]' >got
 	printf '\357\277\275\357\277\275"\\\001\ncaf\303\251\n' >want
 	cmp got want
 	run -0 grep -F '"x-bin":"\ufffd\ufffd\"\\\u0001"' "$FAKESOFA_LOG"
@@ -385,7 +385,7 @@ raw() {
 	run -0 fetch d "$FAKESOFA_URL/event/1" "${args[@]:0:194}"
 	assert_equal "$(cat d.code)" 200
 	fakesofa_wait_log 4
-	run -0 jq -c '[.status, .outcome]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.status, .outcome]'
 	assert_line --index 0 '[414,"bad-request"]'
 	assert_line --index 1 '[431,"bad-request"]'
 	assert_line --index 2 '[431,"bad-request"]'
@@ -418,7 +418,7 @@ raw() {
 	assert_equal "$(cat p.code)" 405
 	assert_equal "$(hdr p.h Allow)" 'GET, HEAD'
 	fakesofa_wait_log 6
-	run -0 jq -c '[.method, .status]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.method, .status]'
 	assert_line --index 5 '["POST",405]'
 	# still serving
 	run -0 fetch ok "$FAKESOFA_URL/event/1"

@@ -78,8 +78,8 @@ epoch() {
 	assert_equal "$(cat e.code)" 200
 	cmp e.b store/event/1/lineups.json
 	fakesofa_wait_log 7
-	run -0 jq -c 'select(.path == "event/1/lineups") |
-	    [.status, .step, .step_no, .hit, .rule, .rule_line]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq 'select(.path == "event/1/lineups") |
+	    [.status, .step, .step_no, .hit, .rule, .rule_line]'
 	assert_equal "${#lines[@]}" 5
 	assert_line --index 0 '[429,"429 retry-after=2",1,1,"event/1/lineups",2]'
 	assert_line --index 1 '[503,"503",2,2,"event/1/lineups",2]'
@@ -87,8 +87,7 @@ epoch() {
 	assert_line --index 3 '[304,null,null,4,"event/1/lineups",2]'
 	assert_line --index 4 '[200,null,null,5,"event/1/lineups",2]'
 	# a path no rule matches is untouched
-	run -0 jq -c 'select(.path == "event/1") | [.status, .rule, .hit]' \
-	    "$FAKESOFA_LOG"
+	run -0 fakesofa_jq 'select(.path == "event/1") | [.status, .rule, .hit]'
 	assert_output $'[200,null,null]\n[304,null,null]'
 }
 
@@ -109,7 +108,7 @@ epoch() {
 	EOF
 	cmp got want
 	fakesofa_wait_log 5
-	run -0 jq -c '[.path, .hit, .step_no]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.path, .hit, .step_no]'
 	assert_line --index 0 '["event/1/lineups",1,1]'
 	assert_line --index 1 '["event/2/lineups",1,1]'
 	assert_line --index 2 '["event/1/lineups",2,2]'
@@ -141,7 +140,7 @@ epoch() {
 	EOF
 	cmp got want
 	fakesofa_wait_log 6
-	run -0 jq -r '.rule' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq -r '.rule'
 	assert_output "$(printf '%s\n' event/\* event/2 'event/**' \
 	    'unique-tournament/?7/**' null null)"
 }
@@ -166,8 +165,7 @@ epoch() {
 	assert_equal "$(cat got.event_1_lineups)" '503 503 429 429 429 '
 	assert_equal "$(cat got.event_2)" '502 502 502 200 200 '
 	fakesofa_wait_log 15
-	run -0 jq -c 'select(.path == "event/1/lineups") | [.hit, .step_no]' \
-	    "$FAKESOFA_LOG"
+	run -0 fakesofa_jq 'select(.path == "event/1/lineups") | [.hit, .step_no]'
 	assert_output "$(printf '[%s]\n' 1,1 2,1 3,2 4,2 5,2)"
 }
 
@@ -250,7 +248,7 @@ epoch() {
 	run -0 fetch c "$FAKESOFA_URL/event/1" -H "If-None-Match: $etag"
 	assert_equal "$(cat c.code)" 304
 	fakesofa_wait_log 3
-	run -0 jq -c '[.status, .bytes, .step]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.status, .bytes, .step]'
 	assert_output $'[304,0,"304"]\n[200,18,"200"]\n[304,0,null]'
 }
 
@@ -273,7 +271,7 @@ epoch() {
 	assert_equal "$(cat c.code)" 404
 	between "$el" 0.3 3
 	fakesofa_wait_log 3
-	run -0 jq -r '.t_resp - .t_recv' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq -r '.t_resp - .t_recv'
 	between "${lines[0]}" 1.099 1.5
 	between "${lines[1]}" 0.299 0.7
 }
@@ -292,8 +290,7 @@ epoch() {
 	between "$el" 0.6 5
 	fakesofa_wait_log 1
 	# the head at once, the last piece 3 x 200 ms later
-	run -0 jq -r '.t_resp - .t_recv, .t_done - .t_resp, .bytes, .outcome' \
-	    "$FAKESOFA_LOG"
+	run -0 fakesofa_jq -r '.t_resp - .t_recv, .t_done - .t_resp, .bytes, .outcome'
 	between "${lines[0]}" 0 0.3
 	between "${lines[1]}" 0.599 3
 	assert_equal "${lines[2]}" 1000
@@ -309,9 +306,9 @@ epoch() {
 	between "$el" 1 4
 	[ ! -s a.b ]
 	fakesofa_wait_log 1
-	run -0 jq -c '[.status, .bytes, .outcome, .step, .t_resp]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.status, .bytes, .outcome, .step, .t_resp]'
 	assert_output '[null,0,"stalled","stall",null]'
-	run -0 jq -r '.t_done - .t_recv' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq -r '.t_done - .t_recv'
 	between "$output" 0.9 4
 	# the next request gets its answer
 	run -0 fetch b "$FAKESOFA_URL/event/1"
@@ -326,7 +323,7 @@ epoch() {
 	head -c 10 store/event/1/lineups.json >want
 	cmp a.b want
 	fakesofa_wait_log 1
-	run -0 jq -c '[.status, .bytes, .outcome]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.status, .bytes, .outcome]'
 	assert_output '[200,10,"stalled"]'
 }
 
@@ -338,7 +335,7 @@ epoch() {
 	run -0 fetch b "$FAKESOFA_URL/event/1"
 	assert_equal "$(cat b.code)" 200
 	fakesofa_wait_log 2
-	run -0 jq -c '[.status, .bytes, .outcome]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.status, .bytes, .outcome]'
 	assert_line --index 0 '[null,0,"reset"]'
 	assert_line --index 1 '[200,18,"complete"]'
 }
@@ -349,7 +346,7 @@ epoch() {
 	run -52 curl -sS -o a.b "$FAKESOFA_URL/event/1"
 	assert_output --partial 'Empty reply from server'
 	fakesofa_wait_log 1
-	run -0 jq -c '[.status, .bytes, .outcome]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.status, .bytes, .outcome]'
 	assert_output '[null,0,"empty"]'
 }
 
@@ -363,7 +360,7 @@ epoch() {
 	head -c 20 store/event/1/lineups.json >want
 	cmp a.b want
 	fakesofa_wait_log 1
-	run -0 jq -c '[.status, .length, .bytes, .outcome]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.status, .length, .bytes, .outcome]'
 	assert_output "[200,$size,20,\"truncated\"]"
 }
 
@@ -377,7 +374,7 @@ epoch() {
 	run ! jq . a.b
 	assert_equal "$(hdr a.h Content-Length)" "$(wc -c <a.b)"
 	fakesofa_wait_log 1
-	run -0 jq -c '[.status, .step, .outcome]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.status, .step, .outcome]'
 	assert_output '[200,"invalid-json","complete"]'
 }
 
@@ -436,7 +433,7 @@ epoch() {
 	[ ! -s d.b ]
 	assert_equal "$(cat e.b)" '{"error":{"code":410,"message":"Gone"}}'
 	fakesofa_wait_log 5
-	run -0 jq -s -c 'map(.status)' "$FAKESOFA_LOG"
+	run -0 jq -s -c 'sort_by(.seq) | map(.status)' "$FAKESOFA_LOG"
 	assert_output '[500,502,522,204,410]'
 }
 
@@ -457,7 +454,7 @@ epoch() {
 	assert_equal "$(cat c.code)" 500
 	fakesofa_wait_log 3
 	grep -q 'fakesofa: missing.json: No such file' "$FAKESOFA_DIR/stderr"
-	run -0 jq -c '.file' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '.file'
 	assert_output "$(printf '"other.json"\n"%s"\nnull' "$BATS_TEST_TMPDIR/other.json")"
 }
 
@@ -479,7 +476,7 @@ epoch() {
 	assert_equal "$(hdr b.h Location)" /api/v1/event/1
 	assert_equal "$(hdr b.h Content-Length)" 0
 	fakesofa_wait_log 2
-	run -0 jq -c '[.status, .path]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.status, .path]'
 	assert_output $'[302,"event/1/lineups"]\n[301,"event/1/lineups"]'
 	fakesofa_wait_log 1 10 "$other_log"
 	run -0 jq -c '[.status, .path]' "$other_log"
@@ -522,7 +519,7 @@ epoch() {
 	run -0 fetch c "$FAKESOFA_URL/event/1"
 	cmp c.b big.json
 	fakesofa_wait_log 3
-	run -0 jq -c '[.length, .bytes, .outcome]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.length, .bytes, .outcome]'
 	assert_output "$(printf '[null,3000,"complete"]\n%.0s' 1 2 3)"
 }
 
@@ -535,7 +532,7 @@ epoch() {
 	cmp a.b store/event/1.json
 	cmp b.b store/event/2.json
 	fakesofa_wait_log 2
-	run -0 jq -c '[.path, .conn]' "$FAKESOFA_LOG"
+	run -0 fakesofa_jq '[.path, .conn]'
 	assert_output $'["event/1",1]\n["event/2",2]'
 }
 

@@ -63,6 +63,9 @@ need_fixtures() {
 #	Wait until the request log holds at least N lines.  A line is written
 #	once its response is finished, which may be a moment after the client
 #	saw the last byte: wait before asserting on the log.
+# fakesofa_jq [-r] FILTER [LOG]
+#	Run jq -c (or -r) FILTER on each logged request in arrival order (by
+#	seq; the log itself is in completion order).
 # fakesofa_count PATH [LOG]
 #	Print how many requests the log records for PATH (API path without
 #	the prefix, e.g. event/1/lineups).
@@ -173,6 +176,16 @@ fakesofa_wait_log() {
 		i=$((i + 1))
 		sleep 0.05
 	done
+}
+
+fakesofa_jq() {
+	local mode=-c
+	if [ "$1" = -r ]; then
+		mode=-r
+		shift
+	fi
+	jq "$mode" -s "sort_by(.seq)[] | (${1:?fakesofa_jq: no filter})" \
+	    "${2:-$FAKESOFA_LOG}"
 }
 
 fakesofa_count() {

@@ -2173,7 +2173,8 @@ send_body(struct conn *c, const struct step *st, const struct plan *pl,
 
 /*
  * Answer one parsed request according to its scenario step.  Returns true
- * when the connection stays open for the next request.
+ * when the connection stays open for the next request; otherwise the
+ * caller closes it (unless an action already did: reset, empty).
  */
 static bool
 respond(struct conn *c, const struct req *rq, struct resp *rs,
@@ -2252,8 +2253,6 @@ respond(struct conn *c, const struct req *rq, struct resp *rs,
 	rs->outcome = limit < (pl.has_body && !rq->head ? pl.body.len : 0) ?
 	    "truncated" : "complete";
 	keep = !close_after;
-	if (!keep)
-		conn_close(c);
 out:
 	if (pl.body.owned)
 		free(pl.body.p);
@@ -2263,7 +2262,7 @@ out:
 
 /*
  * Answer a request refused before any scenario step: 405 keeps the
- * connection (the request was well-formed), the others close it.
+ * connection (the request was well-formed), the others do not.
  */
 static bool
 respond_error(struct conn *c, struct req *rq, struct resp *rs, int status)
@@ -2290,8 +2289,6 @@ respond_error(struct conn *c, struct req *rq, struct resp *rs, int status)
 	rs->outcome = !keep ? "aborted" : status == 405 ? "complete" :
 	    "bad-request";
 	keep = keep && rq->keepalive;
-	if (!keep)
-		conn_close(c);
 	free(pl.body.p);
 	free(h.p);
 	return keep;
@@ -2341,7 +2338,10 @@ handle_request(struct conn *c, enum rd r, size_t headlen)
 		}
 		keep = respond(c, &rq, &rs, st);
 	}
+	/* logged first: t_done is the last byte, not the client's FIN */
 	log_request(c, &rq, &rs);
+	if (!keep)
+		conn_close(c);
 	scenario_release(sc);
 	free(rs.file);
 	free(rq.raw);
