@@ -148,12 +148,12 @@ threads() {
 	t0=$(now)
 	run -28 curl -sS -m 0.5 -o /dev/null "$FAKESOFA_URL/event/1"
 	# logged long before the delay is over
-	fakesofa_wait_log 1 3
-	between "$(since "$t0")" 0.5 3
+	fakesofa_wait_log 1 4
+	between "$(since "$t0")" 0.5 4.5
 	run -0 fakesofa_jq '[.status, .bytes, .outcome, .t_resp]'
 	assert_output '[null,0,"aborted",null]'
 	run -0 fakesofa_jq -r '.t_done - .t_recv'
-	between "$output" 0.4 2.5
+	between "$output" 0.4 4
 }
 
 @test "fakesofa: clients killed with SIGKILL mid-transfer leave it serving" {
@@ -271,7 +271,7 @@ threads() {
 	el=$(since "$t0")
 	exec 5<&-
 	[ ! -s idle.out ]
-	between "$el" 0.9 3
+	between "$el" 0.9 4
 	# half a request, then silence: closed too, nothing logged
 	exec 5<>"/dev/tcp/127.0.0.1/$FAKESOFA_PORT"
 	printf 'GET /api/v1/event/1 HTTP/1.1\r\n' >&5
