@@ -237,6 +237,8 @@ static void		*xmalloc(size_t)
     __attribute__((malloc, returns_nonnull));
 static char		*xprintf(const char *, ...)
     __attribute__((format(printf, 1, 2)));
+static void		 buf_vprintf(struct buf *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
 static void		 buf_printf(struct buf *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 static void		 hdr_add(struct buf *, const struct step *,
@@ -348,22 +350,36 @@ buf_adds(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
+/* Append formatted text: try in place, grow once if it did not fit. */
+static void
+buf_vprintf(struct buf *b, const char *fmt, va_list ap)
+{
+	va_list aq;
+	int n;
+
+	buf_grow(b, 128);
+	va_copy(aq, ap);
+	n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		die("vsnprintf failed");
+	if ((size_t)n >= b->cap - b->len) {
+		buf_grow(b, (size_t)n);
+		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		if (n < 0)
+			die("vsnprintf failed");
+	}
+	b->len += (size_t)n;
+}
+
 static void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(b, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die("vsnprintf failed");
-	buf_grow(b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
 }
 
 /* A new string (caller frees), formatted. */
@@ -372,16 +388,9 @@ xprintf(const char *fmt, ...)
 {
 	struct buf b = { 0 };
 	va_list ap;
-	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		die("vsnprintf failed");
-	buf_grow(&b, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(b.p, (size_t)n + 1, fmt, ap);
+	buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	return b.p;
 }
@@ -1165,6 +1174,8 @@ scenario_next(struct scenario *sc, const char *path, struct resp *rs)
 
 	rs->rule = r;
 	rs->hit = n + 1;
+	if (r->total == 0)
+		return NULL;	/* cannot happen: a rule has a step */
 	if (n >= r->total) {
 		if (r->end == END_REPEAT)
 			n %= r->total;
@@ -1411,10 +1422,9 @@ conn_stall(struct conn *c)
 {
 	char scratch[4096];
 	ssize_t n;
-	int r;
 
 	for (;;) {
-		if ((r = wait_fd(c->fd, POLLIN, -1)) < 0)
+		if (wait_fd(c->fd, POLLIN, -1) < 0)
 			return false;
 		n = recv(c->fd, scratch, sizeof(scratch), 0);
 		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
@@ -1756,22 +1766,14 @@ hdr_add(struct buf *h, const struct step *st, const char *name,
     const char *fmt, ...)
 {
 	va_list ap;
-	char *v;
-	int n;
 
 	if (step_has_header(st, name))
 		return;
+	buf_printf(h, "%s: ", name);
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	buf_vprintf(h, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		die("vsnprintf failed");
-	v = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(v, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	buf_printf(h, "%s: %s\r\n", name, v);
-	free(v);
+	buf_adds(h, "\r\n");
 }
 
 /* Read a whole file; false with errno set. */
