@@ -140,7 +140,8 @@ static const char *const given[] = {
 	"Adam", "Bruno", "Carlos", "Dani", "Emil", "Felipe", "Gonzalo",
 	"Hugo", "Ivan", "Jonas", "Kai", "Luca", "Mateo", "Nico", "Oscar",
 	"Pablo", "Rafael", "Sami", "Tomás", "Uroš", "Viktor", "Wout",
-	"Xavi", "Yannick", "Zé", "Ánder", "Łukasz", "Søren", "Çağlar", "Đorđe"
+	"Xavi", "Yannick", "Zé", "Ánder", "Łukasz", "Søren", "Çağlar",
+	"Đorđe"
 };
 static const char *const family[] = {
 	"Almeida", "Berg", "Costa", "Dimitrov", "Eriksen", "Fernández",
@@ -266,7 +267,6 @@ struct ginc {
 	int side;
 	int a, b;		/* lineup indices: in/out, scorer/assist */
 	const char *cls;	/* incidentClass */
-	bool noclass;		/* older format: no incidentClass */
 	bool from_only;		/* goal with "from" and no incidentClass */
 	bool rescinded, injury, confirmed;
 	int hs, as;		/* score after a goal, or at a period end */
@@ -2086,8 +2086,7 @@ main(int argc, char *argv[])
 	make_world(seed);
 
 	for (int64_t i = 0; i < n; i++) {
-		calendar(&m, i);
-		if (m.season != lastseason) {
+		if (i / PER_SEASON != lastseason) {
 			if (lastseason >= 0) {
 				round_close(&rb[0]);
 				round_close(&rb[1]);
@@ -2096,11 +2095,12 @@ main(int argc, char *argv[])
 					write_rounds(true, lastseason,
 					    rounds[1]);
 			}
-			lastseason = m.season;
+			lastseason = (int)(i / PER_SEASON);
 			rounds[0] = rounds[1] = 0;
 		}
+		/* match i depends on the seed and i only */
 		rs = seed ^ ((uint64_t)i + 1) * 0xD1B54A32D192ED03ULL;
-		calendar(&m, i);	/* cup pairings use the match's rng */
+		calendar(&m, i);
 		m.postponed = chance(0.005);
 		m.stats = !chance(0.1);
 		m.newfmt = chance(0.3);
