@@ -1,0 +1,281 @@
+#!/bin/sh
+# sofa-replay - serve a raw store as the Sofascore API on a loopback port.
+#
+# Reads a raw store (API path P kept as STORE/P.json, DESIGN.md) and serves
+# it with nginx, a real HTTP server, as GET /api/v1/P on 127.0.0.1: the body
+# byte for byte with Content-Type application/json, ETag, Last-Modified and
+# 304 Not Modified as nginx's static module gives them, and the API's own
+# JSON 404 body for anything not in the store.  nginx runs in the
+# foreground with a configuration generated in a temporary directory that
+# also holds its pid file, temporary paths and logs; the directory is
+# removed when sofa-replay stops (SIGTERM, SIGINT or SIGHUP).  Once nginx
+# listens, the base URL is printed (and written to a file with -o).  It is
+# what offline work, the demo, the tests and the benchmarks point api_base
+# at.
+set -u
+
+sofa_prog=${0##*/}
+here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd) || exit 2
+PATH=$here:$PATH
+export PATH
+
+usage_line='usage: sofa-replay [-q] [-p PORT] [-o FILE] [-a FILE] [--config FILE] [STORE]'
+
+usage() {
+	if [ "$1" -ne 0 ]; then
+		printf '%s\n' "$usage_line" >&2
+		exit "$1"
+	fi
+	{
+		printf '%s\n' "$usage_line" '' \
+		    'Serve the raw store STORE (default: raw_base) as the API on 127.0.0.1.' \
+		    '' \
+		    '  -p, --port PORT      listen on PORT (default: a free port)' \
+		    '  -o, --url-file FILE  write the base URL to FILE once ready' \
+		    '  -a, --access-log FILE  log each request to FILE as NDJSON' \
+		    '  -q, --quiet          do not print the base URL' \
+		    '      --config FILE    read FILE instead of the usual config' \
+		    '  -h, --help           this help' \
+		    '      --version        print the version'
+	} 2>/dev/null || { printf '%s: write error\n' "$sofa_prog" >&2; exit 1; }
+	exit 0
+}
+
+# needarg OPTION COUNT: an option that takes a value got one.
+needarg() {
+	[ "$2" -ge 2 ] || {
+		printf '%s: option %s needs a value\n' "$sofa_prog" "$1" >&2
+		usage 2
+	}
+}
+
+port='' urlfile='' accesslog='' quiet=false config=''
+while [ $# -gt 0 ]; do
+	case $1 in
+	-h | --help) usage 0 ;;
+	--version)
+		{ printf '%s %s\n' "$sofa_prog" '@VERSION@'; } 2>/dev/null ||
+			{ printf '%s: write error\n' "$sofa_prog" >&2; exit 1; }
+		exit 0 ;;
+	-p | --port) needarg "$1" $#; port=$2; shift 2 ;;
+	--port=*) port=${1#*=}; shift ;;
+	-p?*) port=${1#-p}; shift ;;
+	-o | --url-file) needarg "$1" $#; urlfile=$2; shift 2 ;;
+	--url-file=*) urlfile=${1#*=}; shift ;;
+	-o?*) urlfile=${1#-o}; shift ;;
+	-a | --access-log) needarg "$1" $#; accesslog=$2; shift 2 ;;
+	--access-log=*) accesslog=${1#*=}; shift ;;
+	-a?*) accesslog=${1#-a}; shift ;;
+	-q | --quiet) quiet=true; shift ;;
+	--config) needarg "$1" $#; config=$2; shift 2 ;;
+	--config=*) config=${1#*=}; shift ;;
+	--) shift; break ;;
+	-?*)
+		printf '%s: unknown option %s\n' "$sofa_prog" "$1" >&2
+		usage 2 ;;
+	*) break ;;
+	esac
+done
+[ $# -le 1 ] || usage 2
+
+# Every path from the configuration; the shared functions from share_dir.
+cfg=$(sofa-config ${config:+--config "$config"} --shell) || exit 2
+eval "$cfg"
+# shellcheck source=share/sofa/lib.sh
+. "$SOFASCORE_SHARE_DIR/lib.sh" || exit 2
+
+store=${1:-$SOFASCORE_RAW_BASE}
+[ -d "$store" ] || sofa_die 1 "$store: not a directory"
+store=$(CDPATH='' cd -- "$store" && pwd) || sofa_die 1 "$store: cannot enter"
+if [ -n "$port" ]; then
+	if ! sofa_is_uint "$port" || [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]
+	then
+		sofa_die 2 "bad port '$port' (1..65535)"
+	fi
+fi
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] ||
+	sofa_die 1 "nginx not found (Debian package nginx; make deps)"
+ngx_bin=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sofa-replay.XXXXXX") ||
+	sofa_die 1 "cannot create a temporary directory"
+case $tmp in
+*[!A-Za-z0-9_./-]*)
+	rm -rf -- "$tmp"
+	sofa_die 1 "$tmp: temporary directory name unusable in nginx.conf" ;;
+esac
+ngx=''
+# shellcheck disable=SC2317  # run from the traps
+cleanup() {
+	if [ -n "$ngx" ]; then
+		kill -TERM "$ngx" 2>/dev/null
+		wait "$ngx" 2>/dev/null
+		ngx=''
+	fi
+	rm -rf -- "$tmp"
+}
+# shellcheck disable=SC2317
+stop() {
+	trap - EXIT INT TERM HUP
+	cleanup
+	exit "$1"
+}
+trap 'stop 1' EXIT
+trap 'stop 0' INT TERM HUP
+# nginx reads the store through a link, so that no byte of its path has to
+# be quoted in nginx.conf (a path may hold '$', which nginx would expand).
+ln -s -- "$store" "$tmp/store" || sofa_die 1 "$tmp: cannot link the store"
+if [ -n "$accesslog" ]; then
+	: >> "$accesslog" || sofa_die 1 "$accesslog: cannot write"
+	alog=$(CDPATH='' cd -- "$(dirname -- "$accesslog")" && pwd)/${accesslog##*/}
+	ln -s -- "$alog" "$tmp/access.log" ||
+		sofa_die 1 "$tmp: cannot link the access log"
+	access="access_log $tmp/access.log sofa;"
+else
+	access='access_log off;'
+fi
+
+
+# writeconf PORT: the whole configuration, every path inside $tmp.
+writeconf() {
+	if [ "$(id -u)" -eq 0 ]; then
+		user='user root;'
+	else
+		user=''
+	fi
+	cat > "$tmp/nginx.conf" <<EOF
+# generated by sofa-replay; removed when it stops
+$user
+daemon off;
+master_process on;
+worker_processes 2;
+pid $tmp/nginx.pid;
+lock_file $tmp/nginx.lock;
+error_log $tmp/error.log warn;
+events {
+	worker_connections 1024;
+}
+http {
+	log_format sofa escape=json '{"time":"\$time_iso8601",'
+	    '"method":"\$request_method","uri":"\$request_uri",'
+	    '"status":\$status,"bytes":\$body_bytes_sent,'
+	    '"if_none_match":"\$http_if_none_match",'
+	    '"if_modified_since":"\$http_if_modified_since",'
+	    '"user_agent":"\$http_user_agent","seconds":\$request_time}';
+	$access
+	client_body_temp_path $tmp/body;
+	proxy_temp_path $tmp/proxy;
+	fastcgi_temp_path $tmp/fastcgi;
+	uwsgi_temp_path $tmp/uwsgi;
+	scgi_temp_path $tmp/scgi;
+	types {
+		application/json json;
+	}
+	default_type application/json;
+	charset off;
+	server_tokens off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_requests 100000;
+	server {
+		listen 127.0.0.1:$1;
+		server_name _;
+		root $tmp/store;
+		autoindex off;
+		error_page 404 @sofa_404;
+		error_page 403 @sofa_404;
+		error_page 405 @sofa_405;
+		location / {
+			return 404;
+		}
+		# GET /api/v1/P is STORE/P.json; only .json files are reachable,
+		# so a .meta sidecar is never served, and nginx resolves "..",
+		# so nothing outside the store is.
+		location /api/v1/ {
+			rewrite ^/api/v1/(.+)\$ /\$1.json break;
+			return 404;
+		}
+		location @sofa_404 {
+			default_type application/json;
+			return 404 '{"error":{"code":404,"message":"Not Found"}}';
+		}
+		location @sofa_405 {
+			default_type application/json;
+			return 405 '{"error":{"code":405,"message":"Method Not Allowed"}}';
+		}
+	}
+}
+EOF
+}
+
+# randport: a port number in 20000..59999.
+randport() {
+	n=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+	echo $((20000 + n % 40000))
+}
+
+# start PORT: run nginx on PORT; 0 when it listens, 1 when the port is
+# taken (the caller tries another), 2 for any other failure.
+start() {
+	writeconf "$1"
+	: > "$tmp/error.log"
+	"$ngx_bin" -e "$tmp/error.log" -p "$tmp/" -c "$tmp/nginx.conf" \
+	    </dev/null >/dev/null 2>"$tmp/stderr.log" &
+	ngx=$!
+	i=0
+	while [ $i -lt 200 ]; do
+		# nginx writes its pid file only after it has bound the socket.
+		if [ -s "$tmp/nginx.pid" ]; then
+			return 0
+		fi
+		if ! kill -0 "$ngx" 2>/dev/null; then
+			wait "$ngx" 2>/dev/null
+			ngx=''
+			if grep -q 'Address already in use' "$tmp/error.log" \
+			    "$tmp/stderr.log"; then
+				return 1
+			fi
+			return 2
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 2
+}
+
+tries=0
+while :; do
+	p=${port:-$(randport)}
+	start "$p"
+	case $? in
+	0) break ;;
+	1)
+		tries=$((tries + 1))
+		if [ -n "$port" ] || [ $tries -ge 20 ]; then
+			sofa_warn "127.0.0.1:$p: address already in use"
+			exit 1
+		fi ;;
+	*)
+		sofa_warn "nginx did not start:"
+		sed 's/^/  /' "$tmp/error.log" "$tmp/stderr.log" >&2
+		exit 1 ;;
+	esac
+done
+
+url="http://127.0.0.1:$p/api/v1"
+if [ -n "$urlfile" ]; then
+	printf '%s\n' "$url" | sofa_atomic_write "$urlfile" ||
+		sofa_die 1 "$urlfile: cannot write"
+fi
+if ! $quiet; then
+	sofa_say "$url"
+fi
+
+# Serve until a signal (the trap stops nginx and cleans up) or until
+# nginx dies on its own, which is an error.
+wait "$ngx"
+st=$?
+ngx=''
+sofa_warn "nginx exited (status $st):"
+sed 's/^/  /' "$tmp/error.log" "$tmp/stderr.log" >&2
+exit 1
