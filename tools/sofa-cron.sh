@@ -20,53 +20,38 @@ sofa_prog=${0##*/}
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd) || exit 2
 PATH=$here:$PATH
 export PATH
+for sofa_lib in "$here/../share/sofa/lib.sh" "$here/../../share/sofa/lib.sh" \
+    '@SHAREDIR@/lib.sh'; do
+	[ -f "$sofa_lib" ] && break
+done
+# shellcheck source=share/sofa/lib.sh
+. "$sofa_lib" || exit 2
+sofa_version_text='@VERSION@'
+sofa_usage_text='usage: sofa-cron [--config FILE] [-- PIPELINE-OPTION ...]'
+sofa_help_text="Run sofa-pipeline once from cron: lock, time limit, log, alert, heartbeat.
 
-usage_line='usage: sofa-cron [--config FILE] [-- PIPELINE-OPTION ...]'
+      --config FILE    read FILE instead of the usual config
+  -h, --help           this help
+      --version        print the version
 
-usage() {
-	if [ "$1" -ne 0 ]; then
-		printf '%s\n' "$usage_line" >&2
-		exit "$1"
-	fi
-	{
-		printf '%s\n' "$usage_line" '' \
-		    'Run sofa-pipeline once from cron: lock, time limit, log, alert, heartbeat.' \
-		    '' \
-		    '      --config FILE    read FILE instead of the usual config' \
-		    '  -h, --help           this help' \
-		    '      --version        print the version' '' \
-		    'Options after -- go to sofa-pipeline (for example --from build).' \
-		    'Exit status: the pipeline'"'"'s; 5 when another run holds the lock,' \
-		    '124 when pipeline_timeout stopped it.'
-	} 2>/dev/null || { printf '%s: write error\n' "$sofa_prog" >&2; exit 1; }
-	exit 0
-}
+Options after -- go to sofa-pipeline (for example --from build).
+Exit status: the pipeline's; 5 when another run holds the lock,
+124 when pipeline_timeout stopped it."
 
 config=''
 while [ $# -gt 0 ]; do
 	case $1 in
-	-h | --help) usage 0 ;;
-	--version)
-		{ printf '%s %s\n' "$sofa_prog" '@VERSION@'; } 2>/dev/null ||
-			{ printf '%s: write error\n' "$sofa_prog" >&2; exit 1; }
-		exit 0 ;;
-	--config)
-		[ $# -ge 2 ] || usage 2
-		config=$2; shift 2 ;;
+	-h | --help) sofa_usage 0 ;;
+	--version) sofa_version ;;
+	--config) sofa_needarg "$1" $#; config=$2; shift 2 ;;
 	--config=*) config=${1#*=}; shift ;;
 	--) shift; break ;;
-	-?*)
-		printf '%s: unknown option %s\n' "$sofa_prog" "$1" >&2
-		usage 2 ;;
-	*) usage 2 ;;
+	-?*) sofa_badopt "$1" ;;
+	*) sofa_usage 2 ;;
 	esac
 done
 
-# Every path from the configuration; the shared functions from share_dir.
-cfg=$(sofa-config ${config:+--config "$config"} --shell) || exit 2
-eval "$cfg"
-# shellcheck source=share/sofa/lib.sh
-. "$SOFASCORE_SHARE_DIR/lib.sh" || exit 2
+sofa_config "$config"
 
 # The children must find the same file after the cd below.
 case ${SOFASCORE_CONFIG:-/} in

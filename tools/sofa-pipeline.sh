@@ -22,98 +22,78 @@ sofa_prog=${0##*/}
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd) || exit 2
 PATH=$here:$PATH
 export PATH
-
-usage_text='usage: sofa-pipeline [-n] [-j N] [--from STEP | --only STEP] [-C COMPETITION ...]
+for sofa_lib in "$here/../share/sofa/lib.sh" "$here/../../share/sofa/lib.sh" \
+    '@SHAREDIR@/lib.sh'; do
+	[ -f "$sofa_lib" ] && break
+done
+# shellcheck source=share/sofa/lib.sh
+. "$sofa_lib" || exit 2
+sofa_version_text='@VERSION@'
+STEPS='discover fetch build dq publish'
+sofa_usage_text='usage: sofa-pipeline [-n] [-j N] [--from STEP | --only STEP] [-C COMPETITION ...]
            [--config FILE] [--run-id-file FILE]
        sofa-pipeline --smoke [--config FILE] [EVENT_ID]'
-STEPS='discover fetch build dq publish'
+sofa_help_text="Run the pipeline: discover, fetch, build, dq, publish.
 
-usage() {
-	if [ "$1" -ne 0 ]; then
-		printf '%s\n' "$usage_text" >&2
-		exit "$1"
-	fi
-	{
-		printf '%s\n' "$usage_text" '' \
-		    'Run the pipeline: discover, fetch, build, dq, publish.' '' \
-		    '  -n, --dry-run        show what each step would do, change nothing' \
-		    '  -j, --jobs N         build with N jobs (default: the CPUs)' \
-		    '      --from STEP      start at STEP and go on to publish' \
-		    '      --only STEP      run STEP alone' \
-		    '  -C, --competition C  a config [competition] name, or' \
-		    '                       TOURNAMENT[:SEASON[,SEASON...]]; repeatable' \
-		    '      --run-id-file F  write the run id to F once the run starts' \
-		    '      --smoke          check a deployment: config, directories,' \
-		    '                       API contract, a one-match pipeline' \
-		    '      --config FILE    read FILE instead of the usual config' \
-		    '  -h, --help           this help' \
-		    '      --version        print the version' '' \
-		    "STEP: one of $STEPS"
-	} 2>/dev/null || { printf '%s: write error\n' "$sofa_prog" >&2; exit 1; }
-	exit 0
-}
+  -n, --dry-run        show what each step would do, change nothing
+  -j, --jobs N         build with N jobs (default: the CPUs)
+      --from STEP      start at STEP and go on to publish
+      --only STEP      run STEP alone
+  -C, --competition C  a config [competition] name, or
+                       TOURNAMENT[:SEASON[,SEASON...]]; repeatable
+      --run-id-file F  write the run id to F once the run starts
+      --smoke          check a deployment: config, directories,
+                       API contract, a one-match pipeline
+      --config FILE    read FILE instead of the usual config
+  -h, --help           this help
+      --version        print the version
 
-needarg() {
-	[ "$2" -ge 2 ] || {
-		printf '%s: option %s needs a value\n' "$sofa_prog" "$1" >&2
-		usage 2
-	}
-}
+STEP: one of $STEPS"
 
 dry=false jobs='' from='' only='' comps='' config='' idfile='' smoke=false
 while [ $# -gt 0 ]; do
 	case $1 in
-	-h | --help) usage 0 ;;
-	--version)
-		{ printf '%s %s\n' "$sofa_prog" '@VERSION@'; } 2>/dev/null ||
-			{ printf '%s: write error\n' "$sofa_prog" >&2; exit 1; }
-		exit 0 ;;
+	-h | --help) sofa_usage 0 ;;
+	--version) sofa_version ;;
 	-n | --dry-run) dry=true; shift ;;
-	-j | --jobs) needarg "$1" $#; jobs=$2; shift 2 ;;
+	-j | --jobs) sofa_needarg "$1" $#; jobs=$2; shift 2 ;;
 	--jobs=*) jobs=${1#*=}; shift ;;
 	-j?*) jobs=${1#-j}; shift ;;
-	--from) needarg "$1" $#; from=$2; shift 2 ;;
+	--from) sofa_needarg "$1" $#; from=$2; shift 2 ;;
 	--from=*) from=${1#*=}; shift ;;
-	--only) needarg "$1" $#; only=$2; shift 2 ;;
+	--only) sofa_needarg "$1" $#; only=$2; shift 2 ;;
 	--only=*) only=${1#*=}; shift ;;
-	-C | --competition) needarg "$1" $#; comps="$comps
+	-C | --competition) sofa_needarg "$1" $#; comps="$comps
 $2"; shift 2 ;;
 	--competition=*) comps="$comps
 ${1#*=}"; shift ;;
 	-C?*) comps="$comps
 ${1#-C}"; shift ;;
-	--run-id-file) needarg "$1" $#; idfile=$2; shift 2 ;;
+	--run-id-file) sofa_needarg "$1" $#; idfile=$2; shift 2 ;;
 	--run-id-file=*) idfile=${1#*=}; shift ;;
 	--smoke) smoke=true; shift ;;
-	--config) needarg "$1" $#; config=$2; shift 2 ;;
+	--config) sofa_needarg "$1" $#; config=$2; shift 2 ;;
 	--config=*) config=${1#*=}; shift ;;
 	--) shift; break ;;
-	-?*)
-		printf '%s: unknown option %s\n' "$sofa_prog" "$1" >&2
-		usage 2 ;;
+	-?*) sofa_badopt "$1" ;;
 	*) break ;;
 	esac
 done
 if $smoke; then
-	[ $# -le 1 ] || usage 2
-	{ $dry || [ -n "$jobs$from$only$comps$idfile" ]; } && usage 2
+	[ $# -le 1 ] || sofa_usage 2
+	{ $dry || [ -n "$jobs$from$only$comps$idfile" ]; } && sofa_usage 2
 else
-	[ $# -eq 0 ] || usage 2
+	[ $# -eq 0 ] || sofa_usage 2
 fi
-[ -z "$from" ] || [ -z "$only" ] || usage 2
+[ -z "$from" ] || [ -z "$only" ] || sofa_usage 2
 for s in $from $only; do
 	case " $STEPS " in
 	*" $s "*) ;;
-	*) printf '%s: %s: not a step (%s)\n' "$sofa_prog" "$s" "$STEPS" >&2
-	   exit 2 ;;
+	*) sofa_die 2 "$s: not a step ($STEPS)" ;;
 	esac
 done
 
-# Every path from the configuration; the shared functions from share_dir.
-cfg=$(sofa-config ${config:+--config "$config"} --shell) || exit 2
-eval "$cfg"
-# shellcheck source=share/sofa/lib.sh
-. "$SOFASCORE_SHARE_DIR/lib.sh" || exit 2
+sofa_config "$config"
 
 if [ -n "$jobs" ]; then
 	if ! sofa_is_uint "$jobs" || [ "$jobs" -lt 1 ]; then

@@ -18,71 +18,49 @@ sofa_prog=${0##*/}
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd) || exit 2
 PATH=$here:$PATH
 export PATH
+for sofa_lib in "$here/../share/sofa/lib.sh" "$here/../../share/sofa/lib.sh" \
+    '@SHAREDIR@/lib.sh'; do
+	[ -f "$sofa_lib" ] && break
+done
+# shellcheck source=share/sofa/lib.sh
+. "$sofa_lib" || exit 2
+sofa_version_text='@VERSION@'
+sofa_usage_text='usage: sofa-replay [-q] [-p PORT] [-o FILE] [-a FILE] [--config FILE] [STORE]'
+sofa_help_text='Serve the raw store STORE (default: raw_base) as the API on 127.0.0.1.
 
-usage_line='usage: sofa-replay [-q] [-p PORT] [-o FILE] [-a FILE] [--config FILE] [STORE]'
-
-usage() {
-	if [ "$1" -ne 0 ]; then
-		printf '%s\n' "$usage_line" >&2
-		exit "$1"
-	fi
-	{
-		printf '%s\n' "$usage_line" '' \
-		    'Serve the raw store STORE (default: raw_base) as the API on 127.0.0.1.' \
-		    '' \
-		    '  -p, --port PORT      listen on PORT (default: a free port)' \
-		    '  -o, --url-file FILE  write the base URL to FILE once ready' \
-		    '  -a, --access-log FILE  log each request to FILE as NDJSON' \
-		    '  -q, --quiet          do not print the base URL' \
-		    '      --config FILE    read FILE instead of the usual config' \
-		    '  -h, --help           this help' \
-		    '      --version        print the version'
-	} 2>/dev/null || { printf '%s: write error\n' "$sofa_prog" >&2; exit 1; }
-	exit 0
-}
-
-# needarg OPTION COUNT: an option that takes a value got one.
-needarg() {
-	[ "$2" -ge 2 ] || {
-		printf '%s: option %s needs a value\n' "$sofa_prog" "$1" >&2
-		usage 2
-	}
-}
+  -p, --port PORT      listen on PORT (default: a free port)
+  -o, --url-file FILE  write the base URL to FILE once ready
+  -a, --access-log FILE  log each request to FILE as NDJSON
+  -q, --quiet          do not print the base URL
+      --config FILE    read FILE instead of the usual config
+  -h, --help           this help
+      --version        print the version'
 
 port='' urlfile='' accesslog='' quiet=false config=''
 while [ $# -gt 0 ]; do
 	case $1 in
-	-h | --help) usage 0 ;;
-	--version)
-		{ printf '%s %s\n' "$sofa_prog" '@VERSION@'; } 2>/dev/null ||
-			{ printf '%s: write error\n' "$sofa_prog" >&2; exit 1; }
-		exit 0 ;;
-	-p | --port) needarg "$1" $#; port=$2; shift 2 ;;
+	-h | --help) sofa_usage 0 ;;
+	--version) sofa_version ;;
+	-p | --port) sofa_needarg "$1" $#; port=$2; shift 2 ;;
 	--port=*) port=${1#*=}; shift ;;
 	-p?*) port=${1#-p}; shift ;;
-	-o | --url-file) needarg "$1" $#; urlfile=$2; shift 2 ;;
+	-o | --url-file) sofa_needarg "$1" $#; urlfile=$2; shift 2 ;;
 	--url-file=*) urlfile=${1#*=}; shift ;;
 	-o?*) urlfile=${1#-o}; shift ;;
-	-a | --access-log) needarg "$1" $#; accesslog=$2; shift 2 ;;
+	-a | --access-log) sofa_needarg "$1" $#; accesslog=$2; shift 2 ;;
 	--access-log=*) accesslog=${1#*=}; shift ;;
 	-a?*) accesslog=${1#-a}; shift ;;
 	-q | --quiet) quiet=true; shift ;;
-	--config) needarg "$1" $#; config=$2; shift 2 ;;
+	--config) sofa_needarg "$1" $#; config=$2; shift 2 ;;
 	--config=*) config=${1#*=}; shift ;;
 	--) shift; break ;;
-	-?*)
-		printf '%s: unknown option %s\n' "$sofa_prog" "$1" >&2
-		usage 2 ;;
+	-?*) sofa_badopt "$1" ;;
 	*) break ;;
 	esac
 done
-[ $# -le 1 ] || usage 2
+[ $# -le 1 ] || sofa_usage 2
 
-# Every path from the configuration; the shared functions from share_dir.
-cfg=$(sofa-config ${config:+--config "$config"} --shell) || exit 2
-eval "$cfg"
-# shellcheck source=share/sofa/lib.sh
-. "$SOFASCORE_SHARE_DIR/lib.sh" || exit 2
+sofa_config "$config"
 
 store=${1:-$SOFASCORE_RAW_BASE}
 [ -d "$store" ] || sofa_die 1 "$store: not a directory"

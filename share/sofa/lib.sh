@@ -8,10 +8,59 @@
 # file in the same directory, fsync, rename, fsync of the directory), the
 # masking of secret-bearing URLs, and a few small helpers.
 #
-# Callers set sofa_prog before sourcing; nothing here exits except sofa_die.
+# A script finds this file beside its own directory (installed:
+# BINDIR/../share/sofa; a checkout: build/bin/../../share/sofa) before it
+# has read the configuration, sets sofa_prog, sofa_usage_text,
+# sofa_help_text and sofa_version_text, and parses its options with the
+# helpers below; sofa_config then reads the configuration.  Only
+# sofa_die, sofa_usage, sofa_version and sofa_config exit.
 # shellcheck shell=sh
 
 : "${sofa_prog:=sofa}"
+
+# sofa_usage STATUS: with 0, the usage and sofa_help_text on stdout and
+# exit 0 ("write error" and exit 1 when stdout fails); otherwise the usage
+# on stderr and exit STATUS.  (The texts are the caller's variables.)
+# shellcheck disable=SC2154
+sofa_usage() {
+	if [ "$1" -ne 0 ]; then
+		printf '%s\n' "$sofa_usage_text" >&2
+		exit "$1"
+	fi
+	{ printf '%s\n\n%s\n' "$sofa_usage_text" "$sofa_help_text"; } \
+	    2>/dev/null || sofa_die 1 "write error"
+	exit 0
+}
+
+# sofa_version: "prog VERSION" on stdout and exit 0.
+# shellcheck disable=SC2154
+sofa_version() {
+	{ printf '%s %s\n' "$sofa_prog" "$sofa_version_text"; } 2>/dev/null ||
+		sofa_die 1 "write error"
+	exit 0
+}
+
+# sofa_needarg OPTION NARGS: an option that takes a value has one (NARGS
+# is $# at the option); else usage error.
+sofa_needarg() {
+	[ "$2" -ge 2 ] && return 0
+	sofa_warn "option $1 needs a value"
+	sofa_usage 2
+}
+
+# sofa_badopt OPTION: an unknown option is a usage error.
+sofa_badopt() {
+	sofa_warn "unknown option $1"
+	sofa_usage 2
+}
+
+# sofa_config [FILE]: the configuration (of FILE, else the usual one) as
+# SOFASCORE_* variables, exported; exit 2 when it is bad (sofa-config says
+# why).
+sofa_config() {
+	_cfg=$(sofa-config ${1:+--config "$1"} --shell) || exit 2
+	eval "$_cfg"
+}
 
 # sofa_warn MESSAGE...: "prog: MESSAGE" on stderr.
 sofa_warn() {
