@@ -182,7 +182,7 @@ selection() {
 		return
 	fi
 	comp_lines > "$tmp/comps" || return 2
-	uts=$(awk '{ printf "%s%s", NR > 1 ? "," : "", $1 }' "$tmp/comps")
+	uts=$(awk '{ printf "%s%s", (NR > 1 ? "," : ""), $1 }' "$tmp/comps")
 	jq -c --argjson uts "[$uts]" \
 	    'select(.tournament_id as $t | $uts | index($t))' \
 	    "$SOFASCORE_INDEX_PATH" > "$tmp/selection.ndjson"
@@ -272,13 +272,13 @@ candidates() {
 
 step_dq() {
 	T=$SOFASCORE_DERIVED_DIR/tables
-	if [ -z "$(candidates)" ]; then
-		sofa_warn "dq: no candidate tables in $T (run the build step)"
-		return 1
-	fi
 	if $dry; then
 		note "dq: would check the candidate tables in $T"
 		return 0
+	fi
+	if [ -z "$(candidates)" ]; then
+		sofa_warn "dq: no candidate tables in $T (run the build step)"
+		return 1
 	fi
 	rm -f -- "$T/.dq-pass"
 	note "dq: sofa-dq on $T"
@@ -304,6 +304,10 @@ step_dq() {
 step_publish() {
 	T=$SOFASCORE_DERIVED_DIR/tables
 	P=$SOFASCORE_PROCESSED_DIR
+	if $dry; then
+		note "publish: would publish the tables that sofa-dq passes to $P"
+		return 0
+	fi
 	list=$(candidates)
 	if [ -z "$list" ]; then
 		sofa_warn "publish: no candidate tables in $T"
@@ -318,10 +322,6 @@ step_publish() {
 	if [ -n "$newer" ]; then
 		sofa_warn "publish: changed since sofa-dq passed them (run the dq step): $(printf "%s " "$newer" | tr "\n" " ")"
 		return 1
-	fi
-	if $dry; then
-		note "publish: would publish $(echo "$list" | wc -l) tables to $P"
-		return 0
 	fi
 	sofa_mkdirs "$P" || return 1
 	# Each table: a hard link (no copy) under a temporary name, then a
