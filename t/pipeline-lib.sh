@@ -55,7 +55,7 @@ doubles() {
 	case " $* " in *" --dry-run "*) cat > /dev/null; echo "would fetch"; exit 0 ;; esac
 	while [ -f "$SB/slow.fetch" ]; do sleep 0.1; done
 	mkdir -p "$SOFASCORE_RAW_BASE/event"
-	sed -n 's/.*"event_id":\([0-9]*\).*/\1/p; /^[0-9][0-9]*$/p' |
+	sed -n -e 's/.*"event_id":\([0-9]*\).*/\1/p' -e t -e '/^[0-9][0-9]*$/p' |
 	while read -r id; do
 		src=$UP/event/$id.json dst=$SOFASCORE_RAW_BASE/event/$id.json
 		if [ ! -f "$src" ]; then
