@@ -76,9 +76,8 @@ replay() {
 	cp data/processed/matches.csv before.csv
 	kill -TERM "$PID"; wait "$PID" 2>/dev/null || true; PID=
 	# Every request refused as the real upstream refuses.
-	printf '{"path":"*","steps":[{"status":403,"body_file":"%s"}]}\n' \
-	    "$(ls "$FIXTURES"/other/error-403/*.json | head -n 1)" > scenario.ndjson
-	fakesofa -P port -s scenario.ndjson "$FIXTURES/store" 3>&- > /dev/null 2>&1 &
+	printf '** challenge ; stick\n' > scenario.txt
+	fakesofa -P port -s scenario.txt "$FIXTURES/store" 3>&- > /dev/null 2>&1 &
 	PID=$!
 	for _ in $(seq 1 100); do [ -s port ] && break; sleep 0.05; done
 	export SOFASCORE_API_BASE=http://127.0.0.1:$(cat port)/api/v1
