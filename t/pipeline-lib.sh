@@ -24,6 +24,8 @@ sandbox() {
 		ln -s "$p" "$SB/build/bin/"
 	done
 	export SB UP PATH="$SB/build/bin:$PATH"
+	# Not the make that runs the suite: its flags and jobserver stay out.
+	unset MAKEFLAGS MFLAGS MAKELEVEL
 	# Quick and quiet: no fsync in throwaway roots.
 	export SOFASCORE_FSYNC=false
 }

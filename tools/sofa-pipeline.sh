@@ -259,7 +259,9 @@ step_build() {
 		return
 	fi
 	note "build: make -f $mk -j $jobs"
-	runchild make -f "$mk" -j "$jobs" JOBS="$jobs" >&2 || return 1
+	# Its own make, not a sub-make of one that runs us (make demo).
+	runchild env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	    make -f "$mk" -j "$jobs" JOBS="$jobs" >&2 || return 1
 	n=$(awk 'END { print NR }' "$SOFASCORE_DERIVED_DIR/ids.txt" 2>/dev/null)
 	ledger_set "matches=${n:-0}"
 }
