@@ -12,19 +12,6 @@ const char *const sofa_score_keys[SOFA_SC_N] = {
 	"extra2", "overtime", "penalties", "aggregated"
 };
 
-static const int64_t status_codes[] = {
-	0, 6, 7, 20, 31, 41, 42, 50, 60, 70, 80, 81, 90, 93, 100, 110, 120
-};
-
-const int64_t *
-sofa_status_codes(size_t *n)
-{
-	*n = sizeof(status_codes) / sizeof(status_codes[0]);
-	return status_codes;
-}
-
-/* The object member key of o (NULL when absent, empty or broken), and its
- * path in buf. */
 static struct sofa_jv *
 oobj(struct sofa_jctx *c, const struct sofa_jv *o, const char *path,
     const char *key, char *buf)

@@ -127,7 +127,4 @@ bool sofa_status_finished(const struct sofa_event *ev);
  */
 const char *sofa_status_ending(int64_t code);
 
-/* Status codes seen in the API (API-NOTES.md 3.2), ascending; static. */
-const int64_t *sofa_status_codes(size_t *n);
-
 #endif
