@@ -157,9 +157,7 @@ entries(struct sofa_tb *tb, struct sofa_jctx *c, int64_t id,
 	const char *pos;
 	size_t i = 0;
 
-	if (sofa_jg_arr(c, side, spath, key, &arr) == 0 &&
-	    sofa_jv_get(side, key) != NULL)
-		sofa_jg_bad(c, spath, key, "an array", sofa_jv_get(side, key));
+	sofa_jg_arr(c, side, spath, key, &arr);
 	sofa_jpath_key(ap, spath, key);
 	sofa_jit_arr(&it, arr);
 	for (; (e = sofa_jit_next(&it)) != NULL; i++) {
