@@ -82,7 +82,7 @@ sofa_tb_main(int argc, char *argv[], struct sofa_tb *tb)
 	tb->src.raw_base = sofa_cfg_str(cfg, "raw_base");
 	tb->src.max_body = (size_t)sofa_cfg_int(cfg, "max_body");
 	ids = sofa_ids_new(argc, argv, (size_t)sofa_cfg_int(cfg, "max_line"),
-	    SOFA_IDS_UNIQUE);
+	    SOFA_IDS_UNIQUE | SOFA_IDS_BLANK_OK);
 	tb->tab = sofa_tab_new(stdout, json, tb->cols, tb->ncol);
 	while (sofa_ids_next(ids, &id) == 1) {
 		tb->match(tb, id);
