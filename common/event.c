@@ -220,7 +220,8 @@ sofa_event_read(struct sofa_jctx *c, const struct sofa_jv *obj,
 	ev->home_red = sofa_jo_int(c, obj, path, "homeRedCards");
 	ev->away_red = sofa_jo_int(c, obj, path, "awayRedCards");
 	ev->awarded = sofa_jo_bool(c, obj, path, "isAwarded");
-	ev->player_stats = sofa_jo_bool(c, obj, path, "hasEventPlayerStatistics");
+	ev->player_stats = sofa_jo_bool(c, obj, path,
+	    "hasEventPlayerStatistics");
 	ev->last_period = sofa_jo_str(c, obj, path, "lastPeriod");
 	v = oobj(c, obj, path, "changes", p);
 	ev->changed = sofa_jo_int(c, v, p, "changeTimestamp");

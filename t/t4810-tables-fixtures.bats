@@ -113,7 +113,7 @@ ids_with() {
 	run --separate-stderr sofa-teamstats -j --raw-base "$S" <ids
 	assert_equal "$status" 0
 	echo "$output" >rows
-	assert_equal "$stderr" "sofa-teamstats: 11733377: statistics is a stored 404 error body ($S/event/11733377/statistics.json), skipped"
+	assert_equal "$stderr" "sofa-teamstats: 11733377: statistics not in the store ($S/event/11733377/statistics.json), skipped"
 	want=$(for id in $(cat ids); do
 		jq '[.statistics[]?.groups[].statisticsItems[]] | length' \
 		    "$S/event/$id/statistics.json"

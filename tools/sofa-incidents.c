@@ -93,15 +93,15 @@ static void
 teams(struct sofa_tb *tb, int64_t id, int64_t team[2])
 {
 	struct sofa_event ev;
-	struct sofa_xdoc d;
+	struct sofa_tdoc d;
 
 	team[0] = team[1] = SOFA_UNSET;
-	if (sofa_xdoc_load(&tb->src, id, "event", true, &d) ==
-	    SOFA_XD_LOADED && sofa_event_doc(&d.ctx, d.root, id, &ev)) {
+	if (sofa_tb_load(tb, "event", true, &d) &&
+	    sofa_event_doc(&d.ctx, d.root, id, &ev)) {
 		team[0] = ev.home.id;
 		team[1] = ev.away.id;
 	}
-	sofa_xdoc_free(&tb->src, &d);
+	sofa_tb_done(tb, &d);
 }
 
 static void
@@ -109,13 +109,12 @@ match(struct sofa_tb *tb, int64_t id)
 {
 	struct state *st = tb->arg;
 	struct sofa_incident in;
-	struct sofa_xdoc d;
+	struct sofa_tdoc d;
 	char path[SOFA_JPATH_LEN];
 	int64_t team[2];
 	long n;
 
-	if (sofa_xdoc_load(&tb->src, id, "incidents", false, &d) !=
-	    SOFA_XD_LOADED)
+	if (!sofa_tb_load(tb, "incidents", false, &d))
 		goto done;
 	n = sofa_incidents_list(&d.ctx, d.root, &st->items, &st->cap);
 	if (n < 0)
@@ -128,7 +127,7 @@ match(struct sofa_tb *tb, int64_t id)
 			row(tb->tab, id, i + 1, &in, team);
 	}
 done:
-	sofa_xdoc_free(&tb->src, &d);
+	sofa_tb_done(tb, &d);
 }
 
 int

@@ -119,13 +119,13 @@ static void
 match(struct sofa_tb *tb, int64_t id)
 {
 	struct sofa_event ev;
-	struct sofa_xdoc d;
+	struct sofa_tdoc d;
 
-	if (sofa_xdoc_load(&tb->src, id, "event", false, &d) ==
-	    SOFA_XD_LOADED && sofa_event_doc(&d.ctx, d.root, id, &ev) &&
+	if (sofa_tb_load(tb, "event", false, &d) &&
+	    sofa_event_doc(&d.ctx, d.root, id, &ev) &&
 	    ev.home.id != SOFA_UNSET && ev.away.id != SOFA_UNSET)
 		row(tb->tab, &d.ctx, &ev);
-	sofa_xdoc_free(&tb->src, &d);
+	sofa_tb_done(tb, &d);
 }
 
 int

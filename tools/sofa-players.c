@@ -12,11 +12,9 @@
  * number of distinct players (an id map, plus the held-back rows), never
  * the number of matches.  The columns are share/sofa/schema/players.tsv.
  */
-#include <inttypes.h>
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "err.h"
 #include "event.h"
 #include "idmap.h"
 #include "incident.h"
@@ -187,11 +185,10 @@ lineups(struct sofa_tb *tb, int64_t id)
 {
 	static const char *const sides[] = { "home", "away" };
 	struct sofa_jv *side;
-	struct sofa_xdoc d;
+	struct sofa_tdoc d;
 	bool have;
 
-	have = sofa_xdoc_load(&tb->src, id, "lineups", true, &d) ==
-	    SOFA_XD_LOADED;
+	have = sofa_tb_load(tb, "lineups", true, &d);
 	for (int s = 0; have && s < 2; s++) {
 		side = sofa_jv_get(d.root, sides[s]);
 		if (!sofa_jv_is_obj(side)) {
@@ -205,7 +202,7 @@ lineups(struct sofa_tb *tb, int64_t id)
 		entries(tb, &d.ctx, id, side, sides[s], "players");
 		entries(tb, &d.ctx, id, side, sides[s], "missingPlayers");
 	}
-	sofa_xdoc_free(&tb->src, &d);
+	sofa_tb_done(tb, &d);
 	return have;
 }
 
@@ -215,12 +212,11 @@ incidents(struct sofa_tb *tb, int64_t id)
 	struct state *st = tb->arg;
 	char path[SOFA_JPATH_LEN];
 	struct sofa_incident in;
-	struct sofa_xdoc d;
+	struct sofa_tdoc d;
 	long n = -1;
 	bool have;
 
-	have = sofa_xdoc_load(&tb->src, id, "incidents", true, &d) ==
-	    SOFA_XD_LOADED;
+	have = sofa_tb_load(tb, "incidents", true, &d);
 	if (have)
 		n = sofa_incidents_list(&d.ctx, d.root, &st->items,
 		    &st->capitems);
@@ -234,7 +230,7 @@ incidents(struct sofa_tb *tb, int64_t id)
 		from_incident(tb, &in.player_in, id);
 		from_incident(tb, &in.player_out, id);
 	}
-	sofa_xdoc_free(&tb->src, &d);
+	sofa_tb_done(tb, &d);
 	return have;
 }
 
@@ -244,9 +240,9 @@ match(struct sofa_tb *tb, int64_t id)
 {
 	bool have = lineups(tb, id);
 
-	if (!incidents(tb, id) && !have && !tb->src.quiet)
-		sofa_warnx("%" PRId64 ": no lineups or incidents in the "
-		    "store, skipped", id);
+	if (!incidents(tb, id) && !have)
+		sofa_xf_note(tb->xf, "no lineups or incidents in the store, "
+		    "skipped");
 }
 
 static void

@@ -101,12 +101,11 @@ lineup_teams(struct sofa_tb *tb, int64_t id)
 	char sp[SOFA_JPATH_LEN], ep[SOFA_JPATH_LEN];
 	struct sofa_jv *players, *e;
 	struct sofa_jit it;
-	struct sofa_xdoc d;
+	struct sofa_tdoc d;
 	int64_t team;
 	size_t i;
 
-	if (sofa_xdoc_load(&tb->src, id, "lineups", true, &d) ==
-	    SOFA_XD_LOADED)
+	if (sofa_tb_load(tb, "lineups", true, &d))
 		for (int s = 0; s < 2; s++) {
 			players = NULL;
 			sofa_jpath_key(sp, sides[s], "players");
@@ -118,23 +117,23 @@ lineup_teams(struct sofa_tb *tb, int64_t id)
 				    sp, i), "teamId", &team) == 1)
 					hold(tb->arg, team, id);
 		}
-	sofa_xdoc_free(&tb->src, &d);
+	sofa_tb_done(tb, &d);
 }
 
 static void
 match(struct sofa_tb *tb, int64_t id)
 {
 	struct sofa_event ev;
-	struct sofa_xdoc d;
+	struct sofa_tdoc d;
 	bool ok;
 
-	ok = sofa_xdoc_load(&tb->src, id, "event", false, &d) ==
-	    SOFA_XD_LOADED && sofa_event_doc(&d.ctx, d.root, id, &ev);
+	ok = sofa_tb_load(tb, "event", false, &d) &&
+	    sofa_event_doc(&d.ctx, d.root, id, &ev);
 	if (ok) {
 		from_event(tb, &ev.home, id);
 		from_event(tb, &ev.away, id);
 	}
-	sofa_xdoc_free(&tb->src, &d);
+	sofa_tb_done(tb, &d);
 	if (!ok)
 		lineup_teams(tb, id);
 }

@@ -192,11 +192,10 @@ match(struct sofa_tb *tb, int64_t id)
 	char path[SOFA_JPATH_LEN];
 	struct sofa_jv *stats, *per;
 	struct sofa_jit it;
-	struct sofa_xdoc d;
+	struct sofa_tdoc d;
 	size_t i = 0;
 
-	if (sofa_xdoc_load(&tb->src, id, "statistics", false, &d) !=
-	    SOFA_XD_LOADED)
+	if (!sofa_tb_load(tb, "statistics", false, &d))
 		goto done;
 	if ((stats = need_arr(&d.ctx, d.root, "", "statistics")) == NULL)
 		goto done;
@@ -205,7 +204,7 @@ match(struct sofa_tb *tb, int64_t id)
 		period_rows(tb->tab, &d.ctx, id, per,
 		    sofa_jpath_idx(path, "statistics", i));
 done:
-	sofa_xdoc_free(&tb->src, &d);
+	sofa_tb_done(tb, &d);
 }
 
 int
