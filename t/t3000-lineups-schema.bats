@@ -91,7 +91,7 @@ check_header() {
 	    > sofa7
 	for t in lineups lineups_stats missing_players appearances; do
 		want=$(schema_cols "$t" | sed 's/,/, /g')
-		grep -qF "$t.csv" sofa7 || fail "$t.csv not in sofa(7)"
-		grep -qF "Columns: $want." sofa7 || fail "$t: columns"
+		grep -qF " $t (sofa-" sofa7 || fail "$t not in sofa(7)"
+		grep -qF " $want " sofa7 || fail "$t: columns"
 	done
 }
