@@ -261,8 +261,8 @@ sofa_apic_load(const char *file, char *err, size_t errlen)
 		} else if (len == 0 || line[0] == '#') {
 			continue;
 		} else if (fields(line, f, 6) != 6) {
-			snprintf(err, errlen, "%s:%lu: expected 6 tab-separated "
-			    "fields", file, ln);
+			snprintf(err, errlen, "%s:%lu: expected 6 "
+			    "tab-separated fields", file, ln);
 			ok = false;
 		} else if (!header) {
 			header = true;
@@ -383,41 +383,45 @@ type_of(const struct sofa_jv *v)
 	return T_NULL;
 }
 
+/* Where the walk is: names and indexes, rendered only for a violation
+ * (checking must cost no formatting). */
+struct step {
+	const char *name;	/* NULL: an index */
+	size_t index;
+};
+
 struct walk {
 	const struct row *r;
 	sofa_apic_fn *fn;
 	void *arg;
 	size_t n;
-	char place[1024];
+	struct step at[MAX_SEGS * 2];
+	int depth;
 };
 
 static void
 violation(struct walk *w, const char *got)
 {
+	char place[1024];
+	size_t len = 0;
+
 	w->n++;
-	if (w->fn != NULL)
-		w->fn(w->place, w->r->want, got, w->arg);
-}
+	if (w->fn == NULL)
+		return;
+	place[0] = '\0';
+	for (int i = 0; i < w->depth && len < sizeof(place); i++) {
+		const struct step *s = &w->at[i];
+		int k = s->name != NULL ?
+		    snprintf(place + len, sizeof(place) - len, "%s%s",
+		    len > 0 ? "." : "", s->name) :
+		    snprintf(place + len, sizeof(place) - len, "[%zu]",
+		    s->index);
 
-/* Append ".name" (or "name" first) to the place; returns the old end. */
-static size_t
-place_name(struct walk *w, const char *name)
-{
-	size_t at = strlen(w->place);
-
-	snprintf(w->place + at, sizeof(w->place) - at, "%s%s",
-	    at > 0 ? "." : "", name);
-	return at;
-}
-
-/* Append "[i]" to the place; returns the old end. */
-static size_t
-place_index(struct walk *w, size_t i)
-{
-	size_t at = strlen(w->place);
-
-	snprintf(w->place + at, sizeof(w->place) - at, "[%zu]", i);
-	return at;
+		len += k > 0 ? (size_t)k : 0;
+	}
+	if (w->depth == 0)
+		strcpy(place, ".");
+	w->fn(place, w->r->want, got, w->arg);
 }
 
 static void check_value(struct walk *w, const struct sofa_jv *v, int s);
@@ -428,8 +432,9 @@ check_member(struct walk *w, const struct sofa_jv *v, int s)
 {
 	const struct seg *g = &w->r->seg[s];
 	const struct sofa_jv *m = sofa_jv_get(v, g->name);
-	size_t at = place_name(w, g->name);
 
+	w->at[w->depth].name = g->name;
+	w->depth++;
 	if (m == NULL) {
 		/* a parent only counts as missing on its own line */
 		if (s == w->r->nseg - 1 && w->r->required)
@@ -443,16 +448,17 @@ check_member(struct walk *w, const struct sofa_jv *v, int s)
 			size_t i = 0;
 
 			sofa_jit_arr(&it, m);
+			w->depth++;
 			while ((e = sofa_jit_next(&it)) != NULL) {
-				size_t at2 = place_index(w, i++);
-
+				w->at[w->depth - 1].name = NULL;
+				w->at[w->depth - 1].index = i++;
 				check_value(w, e, s);
-				w->place[at2] = '\0';
 			}
+			w->depth--;
 		}
 	} else
 		check_value(w, m, s);
-	w->place[at] = '\0';
+	w->depth--;
 }
 
 /* v is the value reached by segment s (an element, for "[]"). */
@@ -483,7 +489,6 @@ sofa_apic_check(const struct sofa_apic *c, const char *endpoint,
 		    true, { { NULL, false } }, 0 };
 
 		w.r = &body;
-		strcpy(w.place, ".");
 		violation(&w, sofa_jv_type(root));
 		return w.n;
 	}
@@ -491,7 +496,7 @@ sofa_apic_check(const struct sofa_apic *c, const char *endpoint,
 		w.r = &c->rows[i];
 		if (w.r->nseg == 0 || strcmp(w.r->endpoint, endpoint) != 0)
 			continue;
-		w.place[0] = '\0';
+		w.depth = 0;
 		check_member(&w, root, 0);
 	}
 	return w.n;

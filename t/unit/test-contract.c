@@ -196,7 +196,8 @@ bad_files(void **state)
 		  ":3: bad path template '/event'" },
 		{ "H e\tevent/{id}\t.\tobject\trequired\tm\n"
 		  "e\tevent/{id}/x\ta\tstring\trequired\tm\n",
-		  ":4: endpoint e has path event/{id} above, event/{id}/x here" },
+		  ":4: endpoint e has path event/{id} above, "
+		  "event/{id}/x here" },
 		{ "H e\tevent/{id}\ta..b\tobject\trequired\tm\n",
 		  ":3: bad key 'a..b'" },
 		{ "H e\tevent/{id}\ta[]x\tobject\trequired\tm\n",
