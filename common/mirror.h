@@ -74,6 +74,20 @@ struct sofa_mirror *sofa_mirror_new(struct sofa_http *h,
     struct sofa_config *cfg);
 void sofa_mirror_free(struct sofa_mirror *m);
 
+/*
+ * Write bodies in writer threads from now on, committing whatever
+ * completes meanwhile as one group (store.h, staged writes): with fsync
+ * on, two syncs per group instead of four per body, and the engine keeps
+ * reading the network while the disk works.  Callbacks still run in the
+ * engine's thread, from its loop: for a body after its group is durable
+ * (in the engine's completion order), for any other outcome at once.
+ * Staged temp files are not removed by the atomic-write signal handler,
+ * so a program that calls this catches SIGINT, SIGTERM and SIGHUP itself
+ * (a flag for sofa_http_set_interrupt()): the engine's loop then waits
+ * for every group under way before it returns, and no temp file is left.
+ */
+void sofa_mirror_async(struct sofa_mirror *m);
+
 /* The contract in use; borrowed. */
 const struct sofa_apic *sofa_mirror_contract(const struct sofa_mirror *m);
 
