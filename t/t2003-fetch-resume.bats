@@ -44,7 +44,7 @@ store_sound() {
 	assert_success
 	[[ "$stderr" == *"200 matches: 200 complete, 0 incomplete"* ]]
 	assert_equal "$(store_sound)" 800
-	# no half file anywhere; stray temp files are only ".NAME.tmp.XXXXXX"
+	# no half file anywhere; stray temp files are only ".NAME.tmp.*"
 	run find data/raw -name '*.json' -size 0
 	assert_output ""
 	# and a last run asks nothing
