@@ -214,3 +214,18 @@ teardown() {
 	assert_success
 	assert_output ""
 }
+
+@test "progress on a terminal only, and -q silences it" {
+	command -v script >/dev/null || skip "no script(1)"
+	serve "$FIXTURES/store"
+	run script -qec 'sofa-fetch 11080977 10408426 >out' /dev/null
+	assert_success
+	assert_output --partial "2/2 matches"
+	assert_output --partial "ETA"
+	rm -rf data
+	run script -qec 'sofa-fetch -q 11080977 >out' /dev/null
+	refute_output --partial "ETA"
+	rm -rf data
+	run --separate-stderr sofa-fetch 11080977
+	[[ "$stderr" != *ETA* ]]
+}
