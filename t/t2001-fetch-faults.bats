@@ -276,7 +276,7 @@ event/11080977 error-json=403"
 	cmp "$SRC" data/raw/$P.json
 }
 
-@test "User-Agent and extra headers are sent" {
+@test "User-Agent, extra headers and compression are sent" {
 	scenario ""
 	SOFASCORE_USER_AGENT='Mozilla/5.0 test' \
 	SOFASCORE_HEADERS='X-Requested-With: XMLHttpRequest | Referer: https://www.sofascore.com/' \
@@ -286,4 +286,6 @@ event/11080977 error-json=403"
 	run jq -r '[.user_agent, .headers["x-requested-with"], .headers.referer,
 	    .headers.accept] | @tsv' "$FAKESOFA_LOG"
 	assert_output "$(printf 'Mozilla/5.0 test\tXMLHttpRequest\thttps://www.sofascore.com/\tapplication/json')"
+	run jq -r '.headers["accept-encoding"]' "$FAKESOFA_LOG"
+	assert_output --partial gzip
 }
