@@ -114,22 +114,25 @@ best() {
 	printf '%s\n' "$@" | sort -g | head -n 1
 }
 
-curl_run() {
-	rm -rf "$tmp/curl" && mkdir "$tmp/curl"
+# Every run writes into a new directory and nothing is deleted until the
+# end: ext4 avoids reusing inodes freed in the last minutes, so a run after
+# a deletion would pay for it.
+curl_run() {	# DIR
+	mkdir "$1"
 	t0=$(now)
-	(cd "$tmp/curl" && curl -sS --fail-early --parallel --parallel-max 16 \
+	(cd "$1" && curl -sS --fail-early --parallel --parallel-max 16 \
 	    --create-dirs --config "$tmp/curl.cfg" 2>"$tmp/curl.err") ||
 	    { cat "$tmp/curl.err" >&2; exit 1; }
 	t1=$(now)
 	echo "$t1 - $t0" | awk '{ print $1 - $3 }'
 }
 
-sofa_run() {	# FSYNC
-	rm -rf "$tmp/sofa" && mkdir "$tmp/sofa"
+sofa_run() {	# DIR FSYNC
+	mkdir "$1"
 	t0=$(now)
-	SOFASCORE_CONFIG=/dev/null SOFASCORE_ROOT=$tmp/sofa \
+	SOFASCORE_CONFIG=/dev/null SOFASCORE_ROOT=$1 \
 	SOFASCORE_SHARE_DIR=$src/share/sofa SOFASCORE_API_BASE=$base \
-	SOFASCORE_RATE=0 SOFASCORE_CONCURRENCY=16 SOFASCORE_FSYNC=$1 \
+	SOFASCORE_RATE=0 SOFASCORE_CONCURRENCY=16 SOFASCORE_FSYNC=$2 \
 	    sofa-fetch -q <"$tmp/ids" >"$tmp/outcomes" 2>"$tmp/summary"
 	t1=$(now)
 	echo "$t1 - $t0" | awk '{ print $1 - $3 }'
@@ -138,10 +141,10 @@ sofa_run() {	# FSYNC
 c='' s='' f=''
 r=0
 while [ $r -lt "$rounds" ]; do
-	c="$c $(curl_run)"
-	s="$s $(sofa_run true)"
-	f="$f $(sofa_run false)"
 	r=$((r + 1))
+	c="$c $(curl_run "$tmp/curl.$r")"
+	s="$s $(sofa_run "$tmp/sofa.$r" true)"
+	f="$f $(sofa_run "$tmp/nosync.$r" false)"
 done
 # shellcheck disable=SC2086
 { c=$(best $c); s=$(best $s); f=$(best $f); }
@@ -150,9 +153,9 @@ done
 ok=$(jq -s 'map(select(.outcome == "ok")) | length' "$tmp/outcomes")
 [ "$ok" -eq "$n" ] || { echo "fetch.sh: sofa-fetch: $ok of $n ok" >&2;
     cat "$tmp/summary" >&2; exit 1; }
-diff -r "$tmp/store" "$tmp/sofa/data/raw" -x '*.meta' >/dev/null ||
+diff -r "$tmp/store" "$tmp/sofa.$r/data/raw" -x '*.meta' >/dev/null ||
     { echo "fetch.sh: sofa-fetch's store differs" >&2; exit 1; }
-diff -r "$tmp/store" "$tmp/curl" >/dev/null ||
+diff -r "$tmp/store" "$tmp/curl.$r" >/dev/null ||
     { echo "fetch.sh: curl's copy differs" >&2; exit 1; }
 
 awk -v n="$n" -v c="$c" -v s="$s" -v f="$f" -v b="$bytes" 'BEGIN {
