@@ -17,30 +17,11 @@
 #include "json.h"
 #include "plan.h"
 #include "store.h"
+#include "tmpdir.h"
 #include "xalloc.h"
 
 #define NOW 1723834800		/* 2024-08-16T19:00:00Z */
 #define H 3600
-
-static char dir[64];
-
-static int
-setup(void **state)
-{
-	(void)state;
-	strcpy(dir, "/tmp/sofa-test-plan.XXXXXX");
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
-}
 
 /* Lay out path: a body (if body), and a meta with outcome and times. */
 static void
