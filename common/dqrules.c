@@ -1,0 +1,1037 @@
+/*
+ * dqrules.c - the checks of sofa-dq over the published tables (dq.h).
+ *
+ * Reads processed_dir/TABLE.csv once each, streaming: teams and players
+ * first (their id sets), then matches (a small map per match), then the
+ * big tables (lineups, appearances, incidents ...), whose rows are checked
+ * as they pass and forgotten; only ids, 64-bit hashes of keys and small
+ * per-match and per-side counters stay in memory.  The schema rules are
+ * driven by share_dir/schema/TABLE.tsv; every other rule names the
+ * columns it needs (COL_* below) and a table that lacks one stops the run
+ * with exit 1 before anything is reported.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvin.h"
+#include "dq.h"
+#include "err.h"
+#include "io.h"
+#include "kset.h"
+#include "num.h"
+#include "tabschema.h"
+#include "xalloc.h"
+
+/* Every rule, in report order; the enum follows the same order. */
+const char *const sofa_dq_ids[] = {
+	"schema.header",
+	"schema.rows",
+	"schema.types",
+	"schema.keys",
+	"keys.matches_unique",
+	"keys.lineups_unique",
+	"keys.appearances_unique",
+	"keys.primary_unique",
+	"keys.event_in_matches",
+	"keys.team_in_teams",
+	"keys.player_in_players",
+	"consistency.starters",
+	"consistency.goals_vs_score",
+	"consistency.minutes_range",
+	"consistency.minutes_reported",
+	"consistency.substitutions",
+	"consistency.finished_scores",
+	"consistency.status_known",
+	"coverage.required",
+	"coverage.fetch_failures",
+	"coverage.blocked_not_absent",
+	"freshness.matches",
+	"freshness.last_run",
+};
+const size_t sofa_dq_nids = sizeof(sofa_dq_ids) / sizeof(sofa_dq_ids[0]);
+
+enum {
+	R_HEADER, R_ROWS, R_TYPES, R_KEYS,
+	R_MATCHES_UNIQUE, R_LINEUPS_UNIQUE, R_APPEARANCES_UNIQUE, R_PK_UNIQUE,
+	R_EVENT_IN_MATCHES, R_TEAM_IN_TEAMS, R_PLAYER_IN_PLAYERS,
+	R_STARTERS, R_GOALS, R_MINUTES_RANGE, R_MINUTES_REPORTED, R_SUBS,
+	R_FINISHED_SCORES, R_STATUS_KNOWN,
+	R_NTABLE		/* the rules of this file end here */
+};
+
+/* The columns the rules name (docs/consumption.md has the tables). */
+#define COL_EVENT	"event_id"
+#define COL_TEAM	"team_id"
+#define COL_PLAYER	"player_id"
+#define COL_HOME_TEAM	"home_team_id"
+#define COL_AWAY_TEAM	"away_team_id"
+#define COL_HOME_SCORE	"home_score"
+#define COL_AWAY_SCORE	"away_score"
+#define COL_STATUS_CODE	"status_code"
+#define COL_STATUS_TYPE	"status_type"
+#define COL_SIDE	"side"
+#define COL_SUBSTITUTE	"substitute"
+#define COL_CONFIRMED	"confirmed"
+#define COL_OPPONENT	"opponent_id"
+#define COL_MINUTES	"minutes"
+#define COL_MINUTES_REP	"minutes_reported"
+#define COL_INC_TYPE	"type"
+
+#define MINUTES_MAX	130	/* 120 and stoppage time */
+#define STARTERS	11
+#define BADWARN_MAX	10	/* broken records told on stderr per table */
+
+struct match {
+	uint32_t line;
+	int32_t hs, as;		/* displayed score; -1: null */
+	int32_t hg, ag;		/* goals credited in the incidents */
+	bool finished, has_inc;
+};
+
+/* A side of a match: starters of a confirmed lineup, or substitutions. */
+struct side {
+	int64_t event;
+	uint32_t line;
+	uint16_t n;
+	bool home;
+};
+
+struct status {
+	long long code;
+	char *type;
+};
+
+struct tab {
+	const char *name;
+	char *path;
+	const struct sofa_schema *schema;
+	struct sofa_csvin *in;
+	long *smap;		/* schema column -> field, -1 when absent */
+	long event;		/* event_id column or -1 */
+	struct sofa_u64set *pk;	/* keys.primary_unique */
+	unsigned long nbad;
+};
+
+struct ctx {
+	struct sofa_dq *dq;
+	const struct sofa_dq_input *in;
+	struct sofa_dq_rule *r[R_NTABLE];
+	struct sofa_schema **schema;
+	size_t nschema;
+	struct sofa_u64map *matches;	/* event -> struct match */
+	struct sofa_u64set *teams, *players;
+	struct sofa_u64set *lineup_keys, *app_keys;
+	struct sofa_u64map *starters, *subs;	/* (event, side) -> side */
+	struct status *status;
+	size_t nstatus;
+	/* the columns of the table being read */
+	long c_id, c_event, c_home, c_away, c_hs, c_as, c_code, c_type;
+	long c_side, c_team, c_opp, c_player, c_sub, c_conf, c_min, c_minrep;
+	long c_itype;
+};
+
+static bool
+on(const struct ctx *x, int rule)
+{
+	return sofa_dq_on(x->r[rule]);
+}
+
+/* "FILE:LINE" of the current record; static. */
+static const char *
+where(const struct tab *t)
+{
+	static char buf[4096 + 32];
+
+	snprintf(buf, sizeof(buf), "%s:%lu", t->path,
+	    sofa_csvin_line(t->in));
+	return buf;
+}
+
+static const char *
+val(const struct tab *t, long c)
+{
+	return c < 0 ? NULL : sofa_csvin_get(t->in, (size_t)c, NULL);
+}
+
+/* The integer in column c; false when null or not an integer (the
+ * schema rules report that). */
+static bool
+ival(const struct tab *t, long c, int64_t *out)
+{
+	const char *v = val(t, c), *e;
+
+	if (v == NULL)
+		return false;
+	*out = sofa_strtonum(v, LLONG_MIN, LLONG_MAX, &e);
+	return e == NULL;
+}
+
+static bool
+is(const struct tab *t, long c, const char *word)
+{
+	const char *v = val(t, c);
+
+	return v != NULL && strcmp(v, word) == 0;
+}
+
+/* Column col of t, which rule needs: a table without it stops the run. */
+static long
+need(const struct tab *t, const char *col, const struct sofa_dq_rule *r)
+{
+	long c = sofa_csvin_col(t->in, col);
+
+	if (c < 0)
+		sofa_errx(SOFA_EXIT_FAIL, "table %s lacks column %s, which "
+		    "rule %s needs (%s)", t->name, col, r->id, t->path);
+	return c;
+}
+
+/* Bind col when any of the rules a, b, c (-1: none) is on; else -1. */
+static long
+bind3(const struct ctx *x, const struct tab *t, const char *col, int a,
+    int b, int c)
+{
+	int rules[3] = { a, b, c };
+
+	for (int i = 0; i < 3; i++)
+		if (rules[i] >= 0 && on(x, rules[i]))
+			return need(t, col, x->r[rules[i]]);
+	return -1;
+}
+
+/* An id of the current row for examples: its primary key, else its
+ * event id, else the table's name; static. */
+static const char *
+row_id(const struct tab *t)
+{
+	static char buf[256];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; t->schema != NULL && i < t->schema->ncol; i++) {
+		const char *v;
+
+		if (t->schema->col[i].key != SOFA_KEY_PK)
+			continue;
+		v = val(t, t->smap[i]);
+		n += (size_t)snprintf(buf + n, n < sizeof(buf) ?
+		    sizeof(buf) - n : 0, "%s%.40s", n ? "/" : "",
+		    v != NULL ? v : "");
+		if (n >= sizeof(buf))
+			break;
+	}
+	if (buf[0] != '\0')
+		return buf;
+	if (val(t, t->event) != NULL)
+		return val(t, t->event);
+	return t->name;
+}
+
+/* --- schema rules ---------------------------------------------------------- */
+
+static void
+check_header(struct ctx *x, struct tab *t)
+{
+	const struct sofa_schema *s = t->schema;
+	size_t nc = sofa_csvin_ncols(t->in);
+	char detail[512] = "";
+	size_t n = 0;
+	bool order = nc == s->ncol;
+
+#define ADD(...) (n += (size_t)snprintf(detail + n, n < sizeof(detail) ? \
+	sizeof(detail) - n : 0, __VA_ARGS__))
+	x->r[R_HEADER]->checked++;
+	for (size_t i = 0; i < nc; i++) {
+		const char *name = sofa_csvin_colname(t->in, i);
+
+		if (sofa_schema_col(s, name) == NULL)
+			ADD("%sextra column %s", n ? "; " : "", name);
+		else if (sofa_csvin_col(t->in, name) != (long)i)
+			ADD("%scolumn %s twice", n ? "; " : "", name);
+		if (i < s->ncol && strcmp(name, s->col[i].name) != 0)
+			order = false;
+	}
+	for (size_t i = 0; i < s->ncol; i++)
+		if (t->smap[i] < 0)
+			ADD("%smissing column %s", n ? "; " : "",
+			    s->col[i].name);
+	if (n == 0 && !order)
+		ADD("columns out of order (want %s first)", s->col[0].name);
+#undef ADD
+	if (n > 0)
+		sofa_dq_hit(x->r[R_HEADER], t->name, t->path, "%s", detail);
+}
+
+static void
+check_row_schema(struct ctx *x, struct tab *t)
+{
+	const struct sofa_schema *s = t->schema;
+	bool badtype = false, badkey = false;
+
+	x->r[R_TYPES]->checked++;
+	x->r[R_KEYS]->checked++;
+	for (size_t i = 0; i < s->ncol; i++) {
+		const struct sofa_scol *c = &s->col[i];
+		const char *v, *why;
+		size_t len;
+
+		if (t->smap[i] < 0)
+			continue;
+		v = sofa_csvin_get(t->in, (size_t)t->smap[i], &len);
+		if (c->key != SOFA_KEY_NONE && (v == NULL || len == 0) &&
+		    !badkey && on(x, R_KEYS)) {
+			badkey = true;
+			sofa_dq_hit(x->r[R_KEYS], row_id(t), where(t),
+			    "column %s is empty", c->name);
+		}
+		if (v != NULL && !badtype && on(x, R_TYPES) &&
+		    !sofa_schema_valid(c, v, len, &why)) {
+			badtype = true;
+			sofa_dq_hit(x->r[R_TYPES], row_id(t), where(t),
+			    "column %s: '%.40s' is %s (type %s)", c->name, v,
+			    why, c->type);
+		}
+	}
+}
+
+/* keys.primary_unique: a 64-bit hash of the primary key's fields. */
+static void
+check_pk(struct ctx *x, struct tab *t)
+{
+	const struct sofa_schema *s = t->schema;
+	uint64_t h = 0x5eed;
+
+	for (size_t i = 0; i < s->ncol; i++) {
+		const char *v;
+		size_t len;
+
+		if (s->col[i].key != SOFA_KEY_PK)
+			continue;
+		v = t->smap[i] < 0 ? NULL :
+		    sofa_csvin_get(t->in, (size_t)t->smap[i], &len);
+		if (v == NULL || len == 0)
+			return;		/* schema.keys reports it */
+		h = sofa_hash64(v, len, h + i);
+	}
+	x->r[R_PK_UNIQUE]->checked++;
+	if (!sofa_u64set_add(t->pk, h))
+		sofa_dq_hit(x->r[R_PK_UNIQUE], row_id(t), where(t),
+		    "repeats the primary key of an earlier row of %s",
+		    t->name);
+}
+
+/* --- shared id checks -------------------------------------------------- */
+
+static void
+in_matches(struct ctx *x, struct tab *t)
+{
+	int64_t e;
+
+	if (!on(x, R_EVENT_IN_MATCHES) || t->event < 0 ||
+	    strcmp(t->name, "matches") == 0 || !ival(t, t->event, &e))
+		return;
+	x->r[R_EVENT_IN_MATCHES]->checked++;
+	if (sofa_u64map_get(x->matches, (uint64_t)e) == NULL)
+		sofa_dq_hit(x->r[R_EVENT_IN_MATCHES], val(t, t->event),
+		    where(t), "%s row of a match not in matches", t->name);
+}
+
+static void
+in_set(struct ctx *x, struct tab *t, int rule, struct sofa_u64set *set,
+    long c, const char *what)
+{
+	int64_t id;
+
+	if (!on(x, rule) || !ival(t, c, &id))
+		return;
+	x->r[rule]->checked++;
+	if (!sofa_u64set_has(set, (uint64_t)id))
+		sofa_dq_hit(x->r[rule], val(t, c), where(t), "%s.%s not in %s",
+		    t->name, sofa_csvin_colname(t->in, (size_t)c), what);
+}
+
+static void
+unique_pair(struct ctx *x, struct tab *t, int rule, struct sofa_u64set *set)
+{
+	int64_t e, p;
+
+	if (!on(x, rule) || !ival(t, x->c_event, &e) ||
+	    !ival(t, x->c_player, &p))
+		return;
+	x->r[rule]->checked++;
+	if (!sofa_u64set_add(set, sofa_pair64((uint64_t)e, (uint64_t)p))) {
+		char id[64];
+
+		snprintf(id, sizeof(id), "%lld/%lld", (long long)e,
+		    (long long)p);
+		sofa_dq_hit(x->r[rule], id, where(t), "player %lld listed "
+		    "again in match %lld", (long long)p, (long long)e);
+	}
+}
+
+/* Count a side of a match in map (starters or substitutions). */
+static void
+side_count(struct sofa_u64map *map, const struct tab *t, int64_t e,
+    bool home, unsigned add)
+{
+	struct side *s;
+	bool isnew;
+
+	s = sofa_u64map_put(map, sofa_pair64((uint64_t)e, home), &isnew);
+	if (isnew) {
+		s->event = e;
+		s->home = home;
+		s->line = (uint32_t)sofa_csvin_line(t->in);
+	}
+	if (s->n < UINT16_MAX)
+		s->n += add;
+}
+
+/* --- the tables -------------------------------------------------------- */
+
+/* What is done with the rows of a table that rules read by name. */
+struct hook {
+	const char *table;
+	void (*bind)(struct ctx *, struct tab *);	/* find the columns */
+	void (*row)(struct ctx *, struct tab *);
+	int rules[8];		/* rules that read it; -1 ends */
+};
+
+static const struct hook *hook_of(const char *table);
+
+static void
+teams_bind(struct ctx *x, struct tab *t)
+{
+	x->c_id = bind3(x, t, COL_TEAM, R_TEAM_IN_TEAMS, -1, -1);
+}
+
+static void
+teams_row(struct ctx *x, struct tab *t)
+{
+	int64_t id;
+
+	if (ival(t, x->c_id, &id))
+		sofa_u64set_add(x->teams, (uint64_t)id);
+}
+
+static void
+players_bind(struct ctx *x, struct tab *t)
+{
+	x->c_id = bind3(x, t, COL_PLAYER, R_PLAYER_IN_PLAYERS, -1, -1);
+}
+
+static void
+players_row(struct ctx *x, struct tab *t)
+{
+	int64_t id;
+
+	if (ival(t, x->c_id, &id))
+		sofa_u64set_add(x->players, (uint64_t)id);
+}
+
+static void
+matches_bind(struct ctx *x, struct tab *t)
+{
+	const struct sofa_dq_rule *r = NULL;
+
+	/* the match map serves every rule that reads matches */
+	for (const int *p = hook_of("matches")->rules; *p >= 0 && !r; p++)
+		if (on(x, *p))
+			r = x->r[*p];
+	if (r != NULL)
+		x->c_event = need(t, COL_EVENT, r);
+	x->c_home = bind3(x, t, COL_HOME_TEAM, R_TEAM_IN_TEAMS, -1, -1);
+	x->c_away = bind3(x, t, COL_AWAY_TEAM, R_TEAM_IN_TEAMS, -1, -1);
+	x->c_hs = bind3(x, t, COL_HOME_SCORE, R_GOALS, R_FINISHED_SCORES, -1);
+	x->c_as = bind3(x, t, COL_AWAY_SCORE, R_GOALS, R_FINISHED_SCORES, -1);
+	x->c_type = bind3(x, t, COL_STATUS_TYPE, R_GOALS, R_FINISHED_SCORES,
+	    R_STATUS_KNOWN);
+	x->c_code = bind3(x, t, COL_STATUS_CODE, R_STATUS_KNOWN, -1, -1);
+}
+
+static void
+check_status(struct ctx *x, struct tab *t, int64_t e)
+{
+	struct sofa_dq_rule *r = x->r[R_STATUS_KNOWN];
+	const char *type = val(t, x->c_type);
+	char id[32];
+	int64_t code;
+
+	r->checked++;
+	snprintf(id, sizeof(id), "%lld", (long long)e);
+	if (!ival(t, x->c_code, &code)) {
+		sofa_dq_hit(r, id, where(t), "no status code");
+		return;
+	}
+	for (size_t i = 0; i < x->nstatus; i++) {
+		if (x->status[i].code != code)
+			continue;
+		if (type == NULL || strcmp(type, x->status[i].type) != 0)
+			sofa_dq_hit(r, id, where(t), "status %lld has type "
+			    "'%.20s', want '%s'", (long long)code,
+			    type != NULL ? type : "", x->status[i].type);
+		return;
+	}
+	sofa_dq_hit(r, id, where(t), "unknown status code %lld (type "
+	    "'%.20s')", (long long)code, type != NULL ? type : "");
+}
+
+static int32_t
+score(const struct tab *t, long c)
+{
+	int64_t v;
+
+	return ival(t, c, &v) && v >= 0 && v < INT32_MAX ? (int32_t)v : -1;
+}
+
+static void
+matches_row(struct ctx *x, struct tab *t)
+{
+	struct match *m;
+	bool isnew;
+	int64_t e;
+
+	if (!ival(t, x->c_event, &e))
+		return;
+	m = sofa_u64map_put(x->matches, (uint64_t)e, &isnew);
+	if (on(x, R_MATCHES_UNIQUE)) {
+		x->r[R_MATCHES_UNIQUE]->checked++;
+		if (!isnew)
+			sofa_dq_hit(x->r[R_MATCHES_UNIQUE], val(t, x->c_event),
+			    where(t), "match listed again (first at line "
+			    "%lu)", (unsigned long)m->line);
+	}
+	if (!isnew)
+		return;
+	m->line = (uint32_t)sofa_csvin_line(t->in);
+	m->hs = score(t, x->c_hs);
+	m->as = score(t, x->c_as);
+	m->finished = is(t, x->c_type, "finished");
+	in_set(x, t, R_TEAM_IN_TEAMS, x->teams, x->c_home, "teams");
+	in_set(x, t, R_TEAM_IN_TEAMS, x->teams, x->c_away, "teams");
+	if (on(x, R_FINISHED_SCORES) && m->finished) {
+		x->r[R_FINISHED_SCORES]->checked++;
+		if (m->hs < 0 || m->as < 0)
+			sofa_dq_hit(x->r[R_FINISHED_SCORES],
+			    val(t, x->c_event), where(t), "finished "
+			    "(status %s) without a %s score",
+			    val(t, x->c_code) ? val(t, x->c_code) : "?",
+			    m->hs < 0 && m->as < 0 ? "home or away" :
+			    m->hs < 0 ? "home" : "away");
+	}
+	if (on(x, R_STATUS_KNOWN))
+		check_status(x, t, e);
+}
+
+static void
+lineups_bind(struct ctx *x, struct tab *t)
+{
+	x->c_event = bind3(x, t, COL_EVENT, R_EVENT_IN_MATCHES,
+	    R_LINEUPS_UNIQUE, R_STARTERS);
+	x->c_player = bind3(x, t, COL_PLAYER, R_LINEUPS_UNIQUE,
+	    R_PLAYER_IN_PLAYERS, -1);
+	x->c_team = bind3(x, t, COL_TEAM, R_TEAM_IN_TEAMS, -1, -1);
+	x->c_side = bind3(x, t, COL_SIDE, R_STARTERS, -1, -1);
+	x->c_sub = bind3(x, t, COL_SUBSTITUTE, R_STARTERS, -1, -1);
+	x->c_conf = bind3(x, t, COL_CONFIRMED, R_STARTERS, -1, -1);
+}
+
+static void
+lineups_row(struct ctx *x, struct tab *t)
+{
+	int64_t e;
+
+	unique_pair(x, t, R_LINEUPS_UNIQUE, x->lineup_keys);
+	in_set(x, t, R_TEAM_IN_TEAMS, x->teams, x->c_team, "teams");
+	in_set(x, t, R_PLAYER_IN_PLAYERS, x->players, x->c_player, "players");
+	if (on(x, R_STARTERS) && is(t, x->c_conf, "true") &&
+	    ival(t, x->c_event, &e) && (is(t, x->c_side, "home") ||
+	    is(t, x->c_side, "away")))
+		side_count(x->starters, t, e, is(t, x->c_side, "home"),
+		    is(t, x->c_sub, "false"));
+}
+
+static void
+appearances_bind(struct ctx *x, struct tab *t)
+{
+	x->c_event = bind3(x, t, COL_EVENT, R_EVENT_IN_MATCHES,
+	    R_APPEARANCES_UNIQUE, -1);
+	x->c_player = bind3(x, t, COL_PLAYER, R_APPEARANCES_UNIQUE,
+	    R_PLAYER_IN_PLAYERS, -1);
+	x->c_team = bind3(x, t, COL_TEAM, R_TEAM_IN_TEAMS, -1, -1);
+	x->c_opp = bind3(x, t, COL_OPPONENT, R_TEAM_IN_TEAMS, -1, -1);
+	x->c_min = bind3(x, t, COL_MINUTES, R_MINUTES_RANGE,
+	    R_MINUTES_REPORTED, -1);
+	x->c_minrep = bind3(x, t, COL_MINUTES_REP, R_MINUTES_RANGE,
+	    R_MINUTES_REPORTED, -1);
+}
+
+static void
+minutes_range(struct ctx *x, struct tab *t, long c)
+{
+	int64_t m;
+
+	if (!ival(t, c, &m))
+		return;
+	x->r[R_MINUTES_RANGE]->checked++;
+	if (m < 0 || m > MINUTES_MAX)
+		sofa_dq_hit(x->r[R_MINUTES_RANGE], row_id(t), where(t),
+		    "%s %lld outside 0..%d",
+		    sofa_csvin_colname(t->in, (size_t)c), (long long)m,
+		    MINUTES_MAX);
+}
+
+static void
+appearances_row(struct ctx *x, struct tab *t)
+{
+	int64_t m, rep;
+
+	unique_pair(x, t, R_APPEARANCES_UNIQUE, x->app_keys);
+	in_set(x, t, R_TEAM_IN_TEAMS, x->teams, x->c_team, "teams");
+	in_set(x, t, R_TEAM_IN_TEAMS, x->teams, x->c_opp, "teams");
+	in_set(x, t, R_PLAYER_IN_PLAYERS, x->players, x->c_player, "players");
+	if (on(x, R_MINUTES_RANGE)) {
+		minutes_range(x, t, x->c_min);
+		minutes_range(x, t, x->c_minrep);
+	}
+	if (on(x, R_MINUTES_REPORTED) && ival(t, x->c_min, &m) &&
+	    ival(t, x->c_minrep, &rep)) {
+		x->r[R_MINUTES_REPORTED]->checked++;
+		if (llabs(m - rep) > x->in->minutes_tolerance)
+			sofa_dq_hit(x->r[R_MINUTES_REPORTED], row_id(t),
+			    where(t), "minutes %lld, reported %lld (more "
+			    "than %lld apart)", (long long)m, (long long)rep,
+			    x->in->minutes_tolerance);
+	}
+}
+
+static void
+incidents_bind(struct ctx *x, struct tab *t)
+{
+	x->c_event = bind3(x, t, COL_EVENT, R_GOALS, R_SUBS, -1);
+	x->c_itype = bind3(x, t, COL_INC_TYPE, R_GOALS, R_SUBS, -1);
+	x->c_side = bind3(x, t, COL_SIDE, R_GOALS, R_SUBS, -1);
+}
+
+static void
+incidents_row(struct ctx *x, struct tab *t)
+{
+	struct match *m;
+	bool home;
+	int64_t e;
+
+	if ((!on(x, R_GOALS) && !on(x, R_SUBS)) || !ival(t, x->c_event, &e))
+		return;
+	home = is(t, x->c_side, "home");
+	if (!home && !is(t, x->c_side, "away"))
+		home = false;	/* no side: counts for neither below */
+	if (on(x, R_GOALS) &&
+	    (m = sofa_u64map_get(x->matches, (uint64_t)e)) != NULL) {
+		m->has_inc = true;
+		/* goals count for the side credited: own goals included */
+		if (is(t, x->c_itype, "goal")) {
+			if (is(t, x->c_side, "home"))
+				m->hg++;
+			else if (is(t, x->c_side, "away"))
+				m->ag++;
+		}
+	}
+	if (on(x, R_SUBS) && is(t, x->c_itype, "substitution") &&
+	    (is(t, x->c_side, "home") || is(t, x->c_side, "away")))
+		side_count(x->subs, t, e, home, 1);
+}
+
+static const struct hook hooks[] = {
+	{ "teams", teams_bind, teams_row, { R_TEAM_IN_TEAMS, -1 } },
+	{ "players", players_bind, players_row,
+	  { R_PLAYER_IN_PLAYERS, -1 } },
+	{ "matches", matches_bind, matches_row,
+	  { R_MATCHES_UNIQUE, R_EVENT_IN_MATCHES, R_TEAM_IN_TEAMS, R_GOALS,
+	    R_FINISHED_SCORES, R_STATUS_KNOWN, -1 } },
+	{ "lineups", lineups_bind, lineups_row,
+	  { R_LINEUPS_UNIQUE, R_EVENT_IN_MATCHES, R_TEAM_IN_TEAMS,
+	    R_PLAYER_IN_PLAYERS, R_STARTERS, -1 } },
+	{ "appearances", appearances_bind, appearances_row,
+	  { R_APPEARANCES_UNIQUE, R_EVENT_IN_MATCHES, R_TEAM_IN_TEAMS,
+	    R_PLAYER_IN_PLAYERS, R_MINUTES_RANGE, R_MINUTES_REPORTED, -1 } },
+	{ "incidents", incidents_bind, incidents_row,
+	  { R_GOALS, R_SUBS, -1 } },
+};
+#define NHOOKS (sizeof(hooks) / sizeof(hooks[0]))
+
+/* --- the walk -------------------------------------------------------------- */
+
+static const struct sofa_schema *
+schema_of(const struct ctx *x, const char *table)
+{
+	for (size_t i = 0; i < x->nschema; i++)
+		if (strcmp(x->schema[i]->table, table) == 0)
+			return x->schema[i];
+	return NULL;
+}
+
+static const struct hook *
+hook_of(const char *table)
+{
+	for (size_t i = 0; i < NHOOKS; i++)
+		if (strcmp(hooks[i].table, table) == 0)
+			return &hooks[i];
+	return NULL;
+}
+
+static bool
+has_pk(const struct sofa_schema *s)
+{
+	for (size_t i = 0; i < s->ncol; i++)
+		if (s->col[i].key == SOFA_KEY_PK)
+			return true;
+	return false;
+}
+
+/* Tables whose key has a rule of its own (keys.*_unique). */
+static bool
+own_unique_rule(const char *table)
+{
+	return strcmp(table, "matches") == 0 ||
+	    strcmp(table, "lineups") == 0 ||
+	    strcmp(table, "appearances") == 0;
+}
+
+static bool
+schema_on(const struct ctx *x)
+{
+	return on(x, R_HEADER) || on(x, R_ROWS) || on(x, R_TYPES) ||
+	    on(x, R_KEYS);
+}
+
+/* The tables every run publishes (DESIGN.md); a missing one is an error.
+ * Other tables with a schema are checked when they are there. */
+static bool
+core(const char *table)
+{
+	static const char *const names[] = { "matches", "teams", "players",
+	    "lineups", "appearances", "incidents", "team_stats" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(names[i], table) == 0)
+			return true;
+	return false;
+}
+
+/* Is table read in this run? */
+static bool
+wanted(const struct ctx *x, const char *table)
+{
+	const struct sofa_schema *s = schema_of(x, table);
+	const struct hook *h = hook_of(table);
+
+	/* index.tsv describes the match index (NDJSON), not a table */
+	if (strcmp(table, "index") == 0)
+		return false;
+
+	if (s != NULL && schema_on(x))
+		return true;
+	if (s != NULL && on(x, R_PK_UNIQUE) && has_pk(s) &&
+	    !own_unique_rule(table))
+		return true;
+	if (s != NULL && on(x, R_EVENT_IN_MATCHES) &&
+	    sofa_schema_col(s, COL_EVENT) != NULL)
+		return true;
+	for (size_t i = 0; h != NULL && h->rules[i] >= 0; i++)
+		if (on(x, h->rules[i]))
+			return true;
+	return false;
+}
+
+static bool
+exists(const struct ctx *x, const char *table)
+{
+	char *path = xasprintf("%s/%s.csv", x->in->tables_dir, table);
+	bool ok = access(path, F_OK) == 0;
+
+	free(path);
+	return ok;
+}
+
+/* The tables to read, in order: those with hooks first (teams, players,
+ * matches before the rows that refer to them), then the other schemas';
+ * tables beyond the core ones that are not published are named in the
+ * note of schema.header. */
+static size_t
+plan(const struct ctx *x, const char *order[], size_t max)
+{
+	char note[512] = "";
+	size_t n = 0, nn = 0;
+
+	for (size_t i = 0; i < NHOOKS && n < max; i++)
+		if (wanted(x, hooks[i].table))
+			order[n++] = hooks[i].table;
+	for (size_t i = 0; i < x->nschema && n < max; i++) {
+		const char *t = x->schema[i]->table;
+
+		if (hook_of(t) != NULL || !wanted(x, t))
+			continue;
+		if (core(t) || exists(x, t))
+			order[n++] = t;
+		else
+			nn += (size_t)snprintf(note + nn, nn < sizeof(note) ?
+			    sizeof(note) - nn : 0, "%s%s", nn ? ", " : "", t);
+	}
+	if (nn > 0)
+		sofa_dq_note(x->r[R_HEADER], "not published, not checked: %s",
+		    note);
+	return n;
+}
+
+static void
+open_table(struct ctx *x, struct tab *t, const char *name)
+{
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	t->name = name;
+	t->path = xasprintf("%s/%s.csv", x->in->tables_dir, name);
+	t->schema = schema_of(x, name);
+	if ((t->in = sofa_csvin_open(t->path, x->in->max_line)) == NULL)
+		sofa_err(SOFA_EXIT_FAIL, "table %s: %s", name, t->path);
+	rc = sofa_csvin_header(t->in);
+	if (rc == SOFA_CSV_EOF)
+		sofa_errx(SOFA_EXIT_FAIL, "table %s: %s: empty file, not even "
+		    "a header", name, t->path);
+	if (rc != SOFA_CSV_REC)
+		sofa_errx(SOFA_EXIT_FAIL, "table %s: %s", name,
+		    sofa_csvin_error(t->in));
+	t->event = sofa_csvin_col(t->in, COL_EVENT);
+	if (t->schema != NULL) {
+		t->smap = xcalloc(t->schema->ncol, sizeof(*t->smap));
+		for (size_t i = 0; i < t->schema->ncol; i++)
+			t->smap[i] = sofa_csvin_col(t->in,
+			    t->schema->col[i].name);
+		t->pk = sofa_u64set_new();
+	}
+}
+
+static void
+close_table(struct tab *t)
+{
+	if (t->nbad > BADWARN_MAX)
+		sofa_warnx("%s: %lu more broken records not shown", t->path,
+		    t->nbad - BADWARN_MAX);
+	sofa_csvin_free(t->in);
+	sofa_u64set_free(t->pk);
+	free(t->smap);
+	free(t->path);
+}
+
+static void
+read_table(struct ctx *x, const char *name)
+{
+	const struct hook *h = hook_of(name);
+	bool pk = false;
+	struct tab t;
+	int rc;
+
+	open_table(x, &t, name);
+	x->c_id = x->c_event = x->c_home = x->c_away = x->c_hs = x->c_as = -1;
+	x->c_code = x->c_type = x->c_side = x->c_team = x->c_opp = -1;
+	x->c_player = x->c_sub = x->c_conf = x->c_min = x->c_minrep = -1;
+	x->c_itype = -1;
+	if (h != NULL)
+		h->bind(x, &t);
+	if (t.schema != NULL && on(x, R_HEADER))
+		check_header(x, &t);
+	pk = t.schema != NULL && on(x, R_PK_UNIQUE) && has_pk(t.schema) &&
+	    !own_unique_rule(name);
+	while ((rc = sofa_csvin_next(t.in)) != SOFA_CSV_EOF) {
+		if (rc == SOFA_CSV_IOERR)
+			sofa_errx(SOFA_EXIT_FAIL, "table %s: %s", name,
+			    sofa_csvin_error(t.in));
+		x->r[R_ROWS]->checked++;
+		if (rc == SOFA_CSV_BAD) {
+			if (++t.nbad <= BADWARN_MAX)
+				sofa_warnx("%s", sofa_csvin_error(t.in));
+			if (on(x, R_ROWS))
+				sofa_dq_hit(x->r[R_ROWS], name, where(&t),
+				    "%s", sofa_csvin_why(t.in));
+			continue;
+		}
+		if (t.schema != NULL)
+			check_row_schema(x, &t);
+		if (pk)
+			check_pk(x, &t);
+		in_matches(x, &t);
+		if (h != NULL)
+			h->row(x, &t);
+		sofa_check_stdout();
+	}
+	close_table(&t);
+}
+
+/* --- after the tables -------------------------------------------------- */
+
+static void
+finish_sides(struct ctx *x, int rule, struct sofa_u64map *map)
+{
+	struct sofa_dq_rule *r = x->r[rule];
+	size_t n = sofa_u64map_len(map);
+
+	r->unit = "sides";
+	for (size_t i = 0; i < n; i++) {
+		const struct side *s = sofa_u64map_at(map, i, NULL);
+		bool bad = rule == R_STARTERS ? s->n != STARTERS :
+		    s->n > x->in->max_substitutions;
+		char id[32];
+
+		r->checked++;
+		if (!bad)
+			continue;
+		snprintf(id, sizeof(id), "%lld", (long long)s->event);
+		if (rule == R_STARTERS)
+			sofa_dq_hit(r, id, NULL, "%s: %u starters in a "
+			    "confirmed lineup, want %d (lineups row from line "
+			    "%lu)", s->home ? "home" : "away", s->n, STARTERS,
+			    (unsigned long)s->line);
+		else
+			sofa_dq_hit(r, id, NULL, "%s: %u substitutions, more "
+			    "than %lld (incidents row from line %lu)",
+			    s->home ? "home" : "away", s->n,
+			    x->in->max_substitutions, (unsigned long)s->line);
+	}
+}
+
+static void
+finish_goals(struct ctx *x)
+{
+	struct sofa_dq_rule *r = x->r[R_GOALS];
+	size_t n = sofa_u64map_len(x->matches);
+
+	r->unit = "matches";
+	for (size_t i = 0; i < n; i++) {
+		uint64_t e;
+		const struct match *m = sofa_u64map_at(x->matches, i, &e);
+		char id[32];
+
+		if (!m->finished || !m->has_inc || m->hs < 0 || m->as < 0)
+			continue;
+		r->checked++;
+		if (m->hg == m->hs && m->ag == m->as)
+			continue;
+		snprintf(id, sizeof(id), "%llu", (unsigned long long)e);
+		sofa_dq_hit(r, id, NULL, "score %d-%d, goals in the incidents "
+		    "%d-%d (matches row at line %lu)", m->hs, m->as, m->hg,
+		    m->ag, (unsigned long)m->line);
+	}
+}
+
+struct status_load {
+	struct ctx *x;
+	const char *path;
+	size_t cap;
+};
+
+/* A line of share_dir/dq/status_codes.tsv: code, type, description. */
+static bool
+status_line(void *arg, char *line, unsigned lineno)
+{
+	struct status_load *l = arg;
+	struct ctx *x = l->x;
+	const char *err;
+	long long code;
+	char *f[3];
+
+	if (sofa_tsv_split(line, f, 3) != 3)
+		sofa_errx(SOFA_EXIT_USAGE, "%s:%u: want code, type and "
+		    "description, tab-separated", l->path, lineno);
+	code = sofa_strtonum(f[0], 0, INT32_MAX, &err);
+	if (err != NULL || *f[1] == '\0')
+		sofa_errx(SOFA_EXIT_USAGE, "%s:%u: bad status code '%s' or "
+		    "empty type", l->path, lineno, f[0]);
+	xgrow((void **)&x->status, &l->cap, x->nstatus + 1,
+	    sizeof(*x->status));
+	x->status[x->nstatus].code = code;
+	x->status[x->nstatus++].type = xstrdup(f[1]);
+	return true;
+}
+
+static void
+load_status(struct ctx *x, const char *path)
+{
+	struct status_load l = { x, path, 0 };
+	int e;
+
+	if ((e = sofa_tsv_each(path, status_line, &l)) != 0)
+		sofa_errx(SOFA_EXIT_USAGE, "%s: %s (is share_dir right?)",
+		    path, strerror(e));
+}
+
+int
+sofa_dq_run_tables(struct sofa_dq *dq, const struct sofa_dq_input *in)
+{
+	struct ctx x;
+	const char *order[256];
+	char err[1024];
+	size_t n, missing = 0;
+
+	memset(&x, 0, sizeof(x));
+	x.dq = dq;
+	x.in = in;
+	for (int i = 0; i < R_NTABLE; i++)
+		if ((x.r[i] = sofa_dq_rule(dq, sofa_dq_ids[i])) == NULL)
+			abort();
+	x.schema = sofa_schema_load_dir(in->schema_dir, &x.nschema, err,
+	    sizeof(err));
+	if (x.schema == NULL)
+		sofa_errx(SOFA_EXIT_USAGE, "%s", err);
+	if (on(&x, R_STATUS_KNOWN))
+		load_status(&x, in->status_file);
+	x.r[R_HEADER]->unit = "tables";
+	x.matches = sofa_u64map_new(sizeof(struct match));
+	x.teams = sofa_u64set_new();
+	x.players = sofa_u64set_new();
+	x.lineup_keys = sofa_u64set_new();
+	x.app_keys = sofa_u64set_new();
+	x.starters = sofa_u64map_new(sizeof(struct side));
+	x.subs = sofa_u64map_new(sizeof(struct side));
+
+	n = plan(&x, order, sizeof(order) / sizeof(order[0]));
+	for (size_t i = 0; i < n; i++) {
+		char *path = xasprintf("%s/%s.csv", in->tables_dir, order[i]);
+
+		/* every table first, so that all missing ones are named */
+		if (access(path, R_OK) != 0) {
+			sofa_warn("table %s: %s", order[i], path);
+			missing++;
+		}
+		free(path);
+	}
+	if (missing > 0)
+		sofa_errx(SOFA_EXIT_FAIL, "%zu table%s cannot be read: nothing "
+		    "checked", missing, missing == 1 ? "" : "s");
+	for (size_t i = 0; i < n; i++)
+		read_table(&x, order[i]);
+	if (on(&x, R_STARTERS))
+		finish_sides(&x, R_STARTERS, x.starters);
+	if (on(&x, R_SUBS))
+		finish_sides(&x, R_SUBS, x.subs);
+	if (on(&x, R_GOALS))
+		finish_goals(&x);
+
+	for (size_t i = 0; i < x.nschema; i++)
+		sofa_schema_free(x.schema[i]);
+	free(x.schema);
+	for (size_t i = 0; i < x.nstatus; i++)
+		free(x.status[i].type);
+	free(x.status);
+	sofa_u64map_free(x.matches);
+	sofa_u64set_free(x.teams);
+	sofa_u64set_free(x.players);
+	sofa_u64set_free(x.lineup_keys);
+	sofa_u64set_free(x.app_keys);
+	sofa_u64map_free(x.starters);
+	sofa_u64map_free(x.subs);
+	return SOFA_EXIT_OK;
+}
