@@ -179,6 +179,9 @@ index_match(struct cover *c, int64_t id, bool finished)
 			first = sofa_store_file(c->in->raw_base, api, ".json");
 		if (!m.present)
 			snprintf(kind, sizeof(kind), "never fetched");
+		else if (strcmp(m.outcome, "ok") == 0 ||
+		    strcmp(m.outcome, "not_modified") == 0)
+			snprintf(kind, sizeof(kind), "body missing");
 		else
 			snprintf(kind, sizeof(kind), "%s", m.outcome[0] ?
 			    m.outcome : "no outcome");

@@ -517,11 +517,9 @@ matches_row(struct ctx *x, struct tab *t)
 		x->r[R_FINISHED_SCORES]->checked++;
 		if (m->hs < 0 || m->as < 0)
 			sofa_dq_hit(x->r[R_FINISHED_SCORES],
-			    val(t, x->c_event), where(t), "finished "
-			    "(status %s) without a %s score",
-			    val(t, x->c_code) ? val(t, x->c_code) : "?",
-			    m->hs < 0 && m->as < 0 ? "home or away" :
-			    m->hs < 0 ? "home" : "away");
+			    val(t, x->c_event), where(t), "finished match "
+			    "without %s", m->hs < 0 && m->as < 0 ? "a score" :
+			    m->hs < 0 ? "its home score" : "its away score");
 	}
 	if (on(x, R_STATUS_KNOWN))
 		check_status(x, t, e);
@@ -873,11 +871,21 @@ read_table(struct ctx *x, const char *name)
 
 /* --- after the tables -------------------------------------------------- */
 
+/* "DIR/TABLE.csv:LINE" into buf. */
+static const char *
+row_at(const struct ctx *x, char *buf, size_t len, const char *table,
+    unsigned long line)
+{
+	snprintf(buf, len, "%s/%s.csv:%lu", x->in->tables_dir, table, line);
+	return buf;
+}
+
 static void
 finish_sides(struct ctx *x, int rule, struct sofa_u64map *map)
 {
 	struct sofa_dq_rule *r = x->r[rule];
 	size_t n = sofa_u64map_len(map);
+	char at[4096 + 64];
 
 	r->unit = "sides";
 	for (size_t i = 0; i < n; i++) {
@@ -891,15 +899,15 @@ finish_sides(struct ctx *x, int rule, struct sofa_u64map *map)
 			continue;
 		snprintf(id, sizeof(id), "%lld", (long long)s->event);
 		if (rule == R_STARTERS)
-			sofa_dq_hit(r, id, NULL, "%s: %u starters in a "
-			    "confirmed lineup, want %d (lineups row from line "
-			    "%lu)", s->home ? "home" : "away", s->n, STARTERS,
-			    (unsigned long)s->line);
+			sofa_dq_hit(r, id, row_at(x, at, sizeof(at), "lineups",
+			    s->line), "%s: %u starters in a confirmed lineup, "
+			    "want %d", s->home ? "home" : "away", s->n,
+			    STARTERS);
 		else
-			sofa_dq_hit(r, id, NULL, "%s: %u substitutions, more "
-			    "than %lld (incidents row from line %lu)",
-			    s->home ? "home" : "away", s->n,
-			    x->in->max_substitutions, (unsigned long)s->line);
+			sofa_dq_hit(r, id, row_at(x, at, sizeof(at),
+			    "incidents", s->line), "%s: %u substitutions, more "
+			    "than %lld", s->home ? "home" : "away", s->n,
+			    x->in->max_substitutions);
 	}
 }
 
@@ -908,6 +916,7 @@ finish_goals(struct ctx *x)
 {
 	struct sofa_dq_rule *r = x->r[R_GOALS];
 	size_t n = sofa_u64map_len(x->matches);
+	char at[4096 + 64];
 
 	r->unit = "matches";
 	for (size_t i = 0; i < n; i++) {
@@ -921,9 +930,9 @@ finish_goals(struct ctx *x)
 		if (m->hg == m->hs && m->ag == m->as)
 			continue;
 		snprintf(id, sizeof(id), "%llu", (unsigned long long)e);
-		sofa_dq_hit(r, id, NULL, "score %d-%d, goals in the incidents "
-		    "%d-%d (matches row at line %lu)", m->hs, m->as, m->hg,
-		    m->ag, (unsigned long)m->line);
+		sofa_dq_hit(r, id, row_at(x, at, sizeof(at), "matches",
+		    m->line), "score %d-%d, goals in the incidents %d-%d",
+		    m->hs, m->as, m->hg, m->ag);
 	}
 }
 

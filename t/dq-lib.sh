@@ -50,3 +50,34 @@ dq_json() {
 dq_field() {
 	jq -r "$1" rule.json
 }
+
+# dq_check RULE STATUS COUNT EXIT [ID ...]: sofa-dq -j RULE exits EXIT and
+# reports STATUS with COUNT offences whose example ids are ID ... in order.
+dq_check() {
+	local rule=$1 st=$2 n=$3 ex=$4 ids
+	shift 4
+	dq_json "$rule"
+	[ "$dq_status" -eq "$ex" ] ||
+		fail "$rule: exit $dq_status, want $ex: $(cat err.txt)"
+	[ "$(dq_field .status)" = "$st" ] ||
+		fail "$rule: status $(dq_field .status), want $st"
+	[ "$(dq_field .count)" = "$n" ] ||
+		fail "$rule: count $(dq_field .count), want $n"
+	ids=$(dq_field '[.examples[].id] | join(" ")')
+	[ "$ids" = "$*" ] || fail "$rule: examples '$ids', want '$*'"
+}
+
+# dq_pass RULE: RULE passes (count 0, exit 0) on what is in place.
+dq_pass() {
+	dq_check "$1" PASS 0 0
+}
+
+# dq_where N: "FILE:LINE" of example N (0-based) without the directory.
+dq_where() {
+	dq_field ".examples[$1].where" | sed 's|.*/||'
+}
+
+# dq_detail N: the detail of example N.
+dq_detail() {
+	dq_field ".examples[$1].detail"
+}
