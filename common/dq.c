@@ -354,23 +354,23 @@ put_count(FILE *fp, const struct sofa_dq_rule *r)
 }
 
 /* The examples, the breakdown, the note and the remediation, each line
- * started by lead. */
+ * started by lead (in TAP, diagnostics: no '#' needs escaping there). */
 static void
-put_details(FILE *fp, const struct sofa_dq_rule *r, const char *lead,
-    bool tap)
+put_details(FILE *fp, const struct sofa_dq_rule *r, const char *lead)
 {
+
 	for (size_t i = 0; i < r->nex; i++) {
 		const struct sofa_dq_example *e = &r->ex[i];
 
 		fputs(lead, fp);
-		put_clean(fp, e->id, tap);
+		put_clean(fp, e->id, false);
 		if (e->where != NULL) {
 			fputs("  ", fp);
-			put_clean(fp, e->where, tap);
+			put_clean(fp, e->where, false);
 		}
 		if (e->detail != NULL) {
 			fputs("  ", fp);
-			put_clean(fp, e->detail, tap);
+			put_clean(fp, e->detail, false);
 		}
 		putc('\n', fp);
 	}
@@ -381,18 +381,18 @@ put_details(FILE *fp, const struct sofa_dq_rule *r, const char *lead,
 		fprintf(fp, "%sby kind:", lead);
 		for (size_t i = 0; i < r->nbd; i++) {
 			fputs(i ? ", " : " ", fp);
-			put_clean(fp, r->bd[i].name, tap);
+			put_clean(fp, r->bd[i].name, false);
 			fprintf(fp, " %llu", (unsigned long long)r->bd[i].n);
 		}
 		putc('\n', fp);
 	}
 	if (r->note != NULL) {
 		fputs(lead, fp);
-		put_clean(fp, r->note, tap);
+		put_clean(fp, r->note, false);
 		putc('\n', fp);
 	}
 	fprintf(fp, "%sfix: ", lead);
-	put_clean(fp, r->remediation, tap);
+	put_clean(fp, r->remediation, false);
 	fprintf(fp, " (%s#%s)\n", SOFA_DQ_DOC, r->id);
 }
 
@@ -434,7 +434,7 @@ report_text(const struct sofa_dq *dq, FILE *fp)
 		}
 		put_count(fp, r);
 		putc('\n', fp);
-		put_details(fp, r, "  ", false);
+		put_details(fp, r, "  ");
 	}
 	fprintf(fp, "\n%zu rule%s: %lu passed, %lu warned, %lu failed, "
 	    "%lu skipped\n", total, total == 1 ? "" : "s", n[SOFA_DQ_PASS],
@@ -525,10 +525,11 @@ report_tap(const struct sofa_dq *dq, FILE *fp)
 			putc('\n', fp);
 			break;
 		}
+		/* diagnostics: a '#' there needs no escape */
 		fputs("# ", fp);
-		put_clean(fp, r->description, true);
+		put_clean(fp, r->description, false);
 		putc('\n', fp);
-		put_details(fp, r, "#   ", true);
+		put_details(fp, r, "#   ");
 	}
 }
 

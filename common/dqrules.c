@@ -998,6 +998,8 @@ sofa_dq_run_tables(struct sofa_dq *dq, const struct sofa_dq_input *in)
 	if (on(&x, R_STATUS_KNOWN))
 		load_status(&x, in->status_file);
 	x.r[R_HEADER]->unit = "tables";
+	x.r[R_TEAM_IN_TEAMS]->unit = "team ids";
+	x.r[R_MINUTES_RANGE]->unit = "values";
 	x.matches = sofa_u64map_new(sizeof(struct match));
 	x.teams = sofa_u64set_new();
 	x.players = sofa_u64set_new();
