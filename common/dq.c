@@ -55,43 +55,54 @@ sofa_dq_rule(struct sofa_dq *dq, const char *id)
 	return NULL;
 }
 
+/* Where the loading of the texts stands. */
+struct texts {
+	struct sofa_dq *dq;
+	char *err;
+	size_t errlen;
+};
+
 /* One line of the text file: "id\tSEV\tdescription\tremediation". */
 static bool
 text_line(void *arg, char *line, unsigned lineno)
 {
-	struct sofa_dq *dq = arg;
+	struct texts *t = arg;
 	struct sofa_dq_rule *r;
-	char *f[4];
+	char *f[4], where[4096 + 16];
 
+	snprintf(where, sizeof(where), "%s:%u", t->dq->textfile, lineno);
 	if (sofa_tsv_split(line, f, 4) != 4)
-		sofa_errx(SOFA_EXIT_USAGE, "%s:%u: want 4 tab-separated fields "
-		    "(id, severity, description, remediation)", dq->textfile,
-		    lineno);
-	if ((r = sofa_dq_rule(dq, f[0])) == NULL)
-		sofa_errx(SOFA_EXIT_USAGE, "%s:%u: no rule '%s' in this "
-		    "program", dq->textfile, lineno, f[0]);
-	if (r->description != NULL)
-		sofa_errx(SOFA_EXIT_USAGE, "%s:%u: rule '%s' given twice",
-		    dq->textfile, lineno, f[0]);
-	if (!parse_sev(f[1], &r->sev))
-		sofa_errx(SOFA_EXIT_USAGE, "%s:%u: severity '%s' is not FAIL, "
-		    "WARN or off", dq->textfile, lineno, f[1]);
-	if (*f[2] == '\0' || *f[3] == '\0')
-		sofa_errx(SOFA_EXIT_USAGE, "%s:%u: rule '%s' needs a "
-		    "description and a remediation", dq->textfile, lineno,
+		snprintf(t->err, t->errlen, "%s: want 4 tab-separated fields "
+		    "(id, severity, description, remediation)", where);
+	else if ((r = sofa_dq_rule(t->dq, f[0])) == NULL)
+		snprintf(t->err, t->errlen, "%s: no rule '%s' in this program",
+		    where, f[0]);
+	else if (r->description != NULL)
+		snprintf(t->err, t->errlen, "%s: rule '%s' given twice", where,
 		    f[0]);
-	r->description = xstrdup(f[2]);
-	r->remediation = xstrdup(f[3]);
-	return true;
+	else if (!parse_sev(f[1], &r->sev))
+		snprintf(t->err, t->errlen, "%s: severity '%s' is not FAIL, "
+		    "WARN or off", where, f[1]);
+	else if (*f[2] == '\0' || *f[3] == '\0')
+		snprintf(t->err, t->errlen, "%s: rule '%s' needs a description "
+		    "and a remediation", where, f[0]);
+	else {
+		r->description = xstrdup(f[2]);
+		r->remediation = xstrdup(f[3]);
+		return true;
+	}
+	return false;
 }
 
 struct sofa_dq *
 sofa_dq_new(const char *textfile, const char *const ids[], size_t n,
-    size_t maxex)
+    size_t maxex, char *err, size_t errlen)
 {
 	struct sofa_dq *dq = xcalloc(1, sizeof(*dq));
+	struct texts t = { dq, err, errlen };
 	int e;
 
+	err[0] = '\0';
 	dq->textfile = xstrdup(textfile);
 	dq->nrule = n;
 	dq->rule = xcalloc(n, sizeof(*dq->rule));
@@ -100,16 +111,19 @@ sofa_dq_new(const char *textfile, const char *const ids[], size_t n,
 		dq->rule[i].maxex = maxex;
 		dq->rule[i].unit = "rows";
 	}
-	if ((e = sofa_tsv_each(textfile, text_line, dq)) != 0)
-		sofa_errx(SOFA_EXIT_USAGE, "%s: %s (is share_dir right?)",
-		    textfile, strerror(e));
-	for (size_t i = 0; i < n; i++) {
+	if ((e = sofa_tsv_each(textfile, text_line, &t)) != 0)
+		snprintf(err, errlen, "%s: %s (is share_dir right?)", textfile,
+		    strerror(e));
+	for (size_t i = 0; i < n && err[0] == '\0'; i++) {
 		if (dq->rule[i].description == NULL)
-			sofa_errx(SOFA_EXIT_USAGE, "%s: no text for rule '%s'",
+			snprintf(err, errlen, "%s: no text for rule '%s'",
 			    textfile, ids[i]);
 		dq->rule[i].selected = dq->rule[i].sev != SOFA_DQ_OFF;
 	}
-	return dq;
+	if (err[0] == '\0')
+		return dq;
+	sofa_dq_free(dq);
+	return NULL;
 }
 
 static void

@@ -85,12 +85,13 @@ struct sofa_dq {
 /*
  * The rules of ids[0..n-1] (static strings, in report order) with their
  * texts from textfile, each keeping up to maxex examples.  Every id must
- * have a text and every text an id: otherwise, or when the file cannot be
- * read or has a bad line, exits 2 with "FILE:LINE: what".  All rules start
- * selected unless their default severity is off.  Caller frees.
+ * have a text and every text an id.  All rules start selected unless
+ * their default severity is off.  Returns a new engine (caller frees), or
+ * NULL with "FILE:LINE: what" in err when the file cannot be read, has a
+ * bad line, or does not match ids (a configuration error).
  */
 struct sofa_dq *sofa_dq_new(const char *textfile, const char *const ids[],
-    size_t n, size_t maxex);
+    size_t n, size_t maxex, char *err, size_t errlen);
 void sofa_dq_free(struct sofa_dq *dq);
 
 /* The rule id, or NULL. */

@@ -106,6 +106,43 @@ input(struct sofa_config *cfg, struct sofa_dq_input *in, char **own)
 	in->max_line = (size_t)sofa_cfg_int(cfg, "max_line");
 }
 
+/*
+ * The rules with their texts, the configuration's overrides and the
+ * selection sel[0..n-1] applied; new (caller frees), or NULL with the
+ * configuration or usage error in err.
+ */
+static struct sofa_dq *
+load_rules(struct sofa_config *cfg, char *const sel[], size_t n, char *err,
+    size_t errlen)
+{
+	char *textfile, why[512];
+	struct sofa_dq *dq;
+
+	textfile = xasprintf("%s/dq/rules.tsv", sofa_cfg_str(cfg,
+	    "share_dir"));
+	dq = sofa_dq_new(textfile, sofa_dq_ids, sofa_dq_nids,
+	    (size_t)sofa_cfg_int(cfg, "dq_examples"), err, errlen);
+	free(textfile);
+	if (dq == NULL)
+		return NULL;
+	if (!sofa_dq_override(dq, sofa_cfg_str(cfg, "dq_rules"), why,
+	    sizeof(why))) {
+		snprintf(err, errlen, "%s: dq_rules: %s",
+		    sofa_cfg_origin(cfg, "dq_rules"), why);
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!sofa_dq_select(dq, sel[i])) {
+			snprintf(err, errlen, "no rule '%s' (sofa-dq --list "
+			    "shows them)", sel[i]);
+			goto fail;
+		}
+	return dq;
+fail:
+	sofa_dq_free(dq);
+	return NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -114,7 +151,7 @@ main(int argc, char *argv[])
 	struct sofa_config *cfg;
 	struct sofa_dq_input in;
 	struct sofa_dq *dq;
-	char **rules, *own[3], *textfile, err[512];
+	char **rules, *own[3], err[4096 + 256];
 	size_t nrules = 0;
 	bool list = false;
 	int c, status;
@@ -149,6 +186,7 @@ main(int argc, char *argv[])
 			usage(stdout, SOFA_EXIT_OK);
 			break;
 		case OPT_VERSION:
+			free(rules);
 			printf("sofa-dq %s\n", SOFA_VERSION);
 			return sofa_finish(SOFA_EXIT_OK);
 		default:
@@ -165,18 +203,11 @@ main(int argc, char *argv[])
 		sofa_config_xset(cfg, "processed_dir", tables, "--tables");
 	if (examples != NULL)
 		sofa_config_xset(cfg, "dq_examples", examples, "--examples");
-	textfile = xasprintf("%s/dq/rules.tsv", sofa_cfg_str(cfg,
-	    "share_dir"));
-	dq = sofa_dq_new(textfile, sofa_dq_ids, sofa_dq_nids,
-	    (size_t)sofa_cfg_int(cfg, "dq_examples"));
-	if (!sofa_dq_override(dq, sofa_cfg_str(cfg, "dq_rules"), err,
-	    sizeof(err)))
-		sofa_errx(SOFA_EXIT_USAGE, "%s: dq_rules: %s",
-		    sofa_cfg_origin(cfg, "dq_rules"), err);
-	for (size_t i = 0; i < nrules; i++)
-		if (!sofa_dq_select(dq, rules[i]))
-			sofa_errx(SOFA_EXIT_USAGE, "no rule '%s' (sofa-dq "
-			    "--list shows them)", rules[i]);
+	if ((dq = load_rules(cfg, rules, nrules, err, sizeof(err))) == NULL) {
+		free(rules);
+		sofa_config_free(cfg);
+		sofa_errx(SOFA_EXIT_USAGE, "%s", err);
+	}
 
 	if (list) {
 		sofa_dq_list(dq, stdout);
@@ -193,7 +224,6 @@ main(int argc, char *argv[])
 			free(own[i]);
 	}
 	sofa_dq_free(dq);
-	free(textfile);
 	free(rules);
 	sofa_config_free(cfg);
 	return sofa_finish(status);

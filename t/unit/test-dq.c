@@ -23,7 +23,13 @@ static char textfile[] = "/tmp/test-dq.XXXXXX";
 static struct sofa_dq *
 engine(size_t maxex)
 {
-	return sofa_dq_new(textfile, ids, 3, maxex);
+	char err[256];
+	struct sofa_dq *dq = sofa_dq_new(textfile, ids, 3, maxex, err,
+	    sizeof(err));
+
+	if (dq == NULL)
+		fail_msg("%s", err);
+	return dq;
 }
 
 static void
