@@ -3,7 +3,8 @@
  *
  * The reading half of csvout.h, strict enough to check a published table:
  * fields are separated by "," and records end with "\n" ("\r\n" is
- * accepted, a UTF-8 byte-order mark at the start is dropped); blanks are
+ * accepted, and reads as "\n" inside a quoted field too; a UTF-8
+ * byte-order mark at the start is dropped); blanks are
  * data, never trimmed; a quote inside an unquoted field or after a closing
  * quote is an error.  An empty unquoted field is null (NULL), "" is the
  * empty string, as csvout.h writes them.
