@@ -86,6 +86,7 @@ enum {
 #define BADWARN_MAX	10	/* broken records told on stderr per table */
 
 struct match {
+	int64_t home, away;	/* team ids; 0: null */
 	uint32_t line;
 	int32_t hs, as;		/* displayed score; -1: null */
 	int32_t hg, ag;		/* goals credited in the incidents */
@@ -398,6 +399,7 @@ struct hook {
 	const char *table;
 	void (*bind)(struct ctx *, struct tab *);	/* find the columns */
 	void (*row)(struct ctx *, struct tab *);
+	void (*done)(struct ctx *);	/* after the last row, or NULL */
 	int rules[8];		/* rules that read it; -1 ends */
 };
 
@@ -416,6 +418,37 @@ teams_row(struct ctx *x, struct tab *t)
 
 	if (ival(t, x->c_id, &id))
 		sofa_u64set_add(x->teams, (uint64_t)id);
+}
+
+static const char *row_at(const struct ctx *x, char *buf, size_t len,
+    const char *table, unsigned long line);
+
+/* The team ids of matches, read before teams, checked now. */
+static void
+teams_done(struct ctx *x)
+{
+	struct sofa_dq_rule *r = x->r[R_TEAM_IN_TEAMS];
+	size_t n = sofa_u64map_len(x->matches);
+	char at[4096 + 64], id[32];
+
+	if (!on(x, R_TEAM_IN_TEAMS))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct match *m = sofa_u64map_at(x->matches, i, NULL);
+		int64_t team[2] = { m->home, m->away };
+
+		for (int j = 0; j < 2; j++) {
+			if (team[j] == 0)
+				continue;
+			r->checked++;
+			if (sofa_u64set_has(x->teams, (uint64_t)team[j]))
+				continue;
+			snprintf(id, sizeof(id), "%lld", (long long)team[j]);
+			sofa_dq_hit(r, id, row_at(x, at, sizeof(at), "matches",
+			    m->line), "matches.%s_team_id not in teams",
+			    j == 0 ? "home" : "away");
+		}
+	}
 }
 
 static void
@@ -511,8 +544,11 @@ matches_row(struct ctx *x, struct tab *t)
 	m->hs = score(t, x->c_hs);
 	m->as = score(t, x->c_as);
 	m->finished = is(t, x->c_type, "finished");
-	in_set(x, t, R_TEAM_IN_TEAMS, x->teams, x->c_home, "teams");
-	in_set(x, t, R_TEAM_IN_TEAMS, x->teams, x->c_away, "teams");
+	/* checked against teams once teams is read (teams_done) */
+	if (!ival(t, x->c_home, &m->home))
+		m->home = 0;
+	if (!ival(t, x->c_away, &m->away))
+		m->away = 0;
 	if (on(x, R_FINISHED_SCORES) && m->finished) {
 		x->r[R_FINISHED_SCORES]->checked++;
 		if (m->hs < 0 || m->as < 0)
@@ -643,20 +679,23 @@ incidents_row(struct ctx *x, struct tab *t)
 		side_count(x->subs, t, e, home, 1);
 }
 
+/* In reading order: matches first, whose ids the others refer to; teams
+ * and players before the tables that name their ids. */
 static const struct hook hooks[] = {
-	{ "teams", teams_bind, teams_row, { R_TEAM_IN_TEAMS, -1 } },
-	{ "players", players_bind, players_row,
-	  { R_PLAYER_IN_PLAYERS, -1 } },
-	{ "matches", matches_bind, matches_row,
+	{ "matches", matches_bind, matches_row, NULL,
 	  { R_MATCHES_UNIQUE, R_EVENT_IN_MATCHES, R_TEAM_IN_TEAMS, R_GOALS,
 	    R_FINISHED_SCORES, R_STATUS_KNOWN, -1 } },
-	{ "lineups", lineups_bind, lineups_row,
+	{ "teams", teams_bind, teams_row, teams_done,
+	  { R_TEAM_IN_TEAMS, -1 } },
+	{ "players", players_bind, players_row, NULL,
+	  { R_PLAYER_IN_PLAYERS, -1 } },
+	{ "lineups", lineups_bind, lineups_row, NULL,
 	  { R_LINEUPS_UNIQUE, R_EVENT_IN_MATCHES, R_TEAM_IN_TEAMS,
 	    R_PLAYER_IN_PLAYERS, R_STARTERS, -1 } },
-	{ "appearances", appearances_bind, appearances_row,
+	{ "appearances", appearances_bind, appearances_row, NULL,
 	  { R_APPEARANCES_UNIQUE, R_EVENT_IN_MATCHES, R_TEAM_IN_TEAMS,
 	    R_PLAYER_IN_PLAYERS, R_MINUTES_RANGE, R_MINUTES_REPORTED, -1 } },
-	{ "incidents", incidents_bind, incidents_row,
+	{ "incidents", incidents_bind, incidents_row, NULL,
 	  { R_GOALS, R_SUBS, -1 } },
 };
 #define NHOOKS (sizeof(hooks) / sizeof(hooks[0]))
@@ -866,6 +905,8 @@ read_table(struct ctx *x, const char *name)
 			h->row(x, &t);
 		sofa_check_stdout();
 	}
+	if (h != NULL && h->done != NULL)
+		h->done(x);
 	close_table(&t);
 }
 

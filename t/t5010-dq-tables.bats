@@ -65,7 +65,8 @@ setup() {
 @test "schema.keys: an empty primary key, an empty never-null column" {
 	dq_pass schema.keys
 	dq_bad schema.keys
-	dq_check schema.keys FAIL 2 3 players 1001/102
+	# no player_id: the row is named by its event_id
+	dq_check schema.keys FAIL 2 3 1001 1001/102
 	[ "$(dq_detail 0)" = "column player_id is empty" ]
 	[ "$(dq_where 1)" = lineups.csv:3 ]
 	[ "$(dq_detail 1)" = "column side is empty" ]
@@ -101,12 +102,16 @@ setup() {
 	[ "$(dq_where 1)" = team_stats.csv:6 ]
 }
 
-@test "keys.event_in_matches: lineups and appearances of an unknown match" {
+@test "keys.event_in_matches: players, lineups and appearances of an unknown match" {
 	dq_pass keys.event_in_matches
+	# players (read before lineups) are checked against every match
+	[ "$(dq_field .checked)" -eq 152 ]
 	dq_bad keys.event_in_matches
-	dq_check keys.event_in_matches FAIL 2 3 1009 1009
-	[ "$(dq_where 0)" = lineups.csv:58 ]
-	[ "$(dq_where 1)" = appearances.csv:49 ]
+	dq_check keys.event_in_matches FAIL 3 3 1009 1009 1009
+	[ "$(dq_where 0)" = players.csv:30 ]
+	[ "$(dq_detail 0)" = "players row of a match not in matches" ]
+	[ "$(dq_where 1)" = lineups.csv:58 ]
+	[ "$(dq_where 2)" = appearances.csv:49 ]
 }
 
 @test "keys.team_in_teams: a WARN, with the team table's remediation" {
