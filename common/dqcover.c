@@ -26,7 +26,7 @@
 #include "timeutil.h"
 #include "xalloc.h"
 
-#define META_MAX (64 * 1024)
+#define LEDGER_MAX (64 * 1024)
 #define ENDPOINTS_MAX 32
 
 /* Outcomes of a request that mean the data did not arrive. */
@@ -70,50 +70,36 @@ copy_str(char *dst, size_t len, const struct sofa_jv *v)
 	snprintf(dst, len, "%s", s != NULL ? s : "");
 }
 
-/* The HTTP status of an outcome object: "http_status", else "status". */
+/* The HTTP status of a fetch log line; 0 when none came. */
 static long long
 http_of(const struct sofa_jv *o)
 {
-	const struct sofa_jv *v = sofa_jv_get(o, "http_status");
 	int64_t n;
 
-	if (v == NULL)
-		v = sofa_jv_get(o, "status");
-	return sofa_jv_int(v, &n) ? (long long)n : 0;
+	return sofa_jv_int(sofa_jv_get(o, "http_status"), &n) ? (long long)n :
+	    0;
 }
 
+/* The last outcome of api from its .meta (store.h reads and checks it,
+ * and names a bad one). */
 static void
 read_meta(struct cover *c, const char *api, struct meta *m)
 {
-	char *file = sofa_store_file(c->in->raw_base, api, ".meta");
-	struct sofa_jdoc *doc;
-	struct sofa_jerr je;
-	struct sofa_jv *root;
-	int ioerr;
+	struct sofa_meta sm;
+	int e;
 
 	memset(m, 0, sizeof(*m));
-	doc = sofa_jdoc_load(file, META_MAX, &ioerr, &je);
-	if (doc == NULL) {
-		if (ioerr != ENOENT) {
-			if (ioerr != 0)
-				sofa_warnx("%s: %s", file, strerror(ioerr));
-			else
-				sofa_warnx("%s:%zu: invalid JSON: %s", file,
-				    je.line ? je.line : 1, je.msg);
-			c->status = SOFA_EXIT_FAIL;
-		}
-		free(file);
-		return;
-	}
-	root = sofa_jdoc_root(doc);
-	m->present = true;
-	copy_str(m->outcome, sizeof(m->outcome),
-	    sofa_jv_get(root, "outcome"));
-	copy_str(m->fetched, sizeof(m->fetched),
-	    sofa_jv_get(root, "fetched_utc"));
-	m->http = http_of(root);
-	sofa_jdoc_free(doc);
-	free(file);
+	e = sofa_meta_load(c->in->raw_base, api, &sm);
+	if (e == 0) {
+		m->present = true;
+		snprintf(m->outcome, sizeof(m->outcome), "%s",
+		    sm.outcome != NULL ? sm.outcome : "");
+		m->http = sm.http_status;
+		if (sm.fetched != 0)
+			sofa_fmt_utc(sm.fetched, m->fetched);
+	} else if (e != ENOENT)
+		c->status = SOFA_EXIT_FAIL;
+	sofa_meta_free(&sm);
 }
 
 static bool
@@ -408,7 +394,7 @@ fresh_run(struct cover *c)
 	time_t t;
 	int ioerr;
 
-	doc = sofa_jdoc_load(file, META_MAX, &ioerr, &je);
+	doc = sofa_jdoc_load(file, LEDGER_MAX, &ioerr, &je);
 	if (doc == NULL && ioerr == ENOENT) {
 		sofa_dq_skip(c->fresh_run, "no successful run recorded yet "
 		    "(%s)", file);

@@ -148,3 +148,12 @@ meta() {
 	assert_failure 1
 	assert_output --partial "latest_successful_run.json:1: invalid JSON"
 }
+
+@test "a .meta that is not a meta file is named and makes the exit 1; the report is written" {
+	printf 'not json\n' > data/raw/event/1001/lineups.meta
+	run --separate-stderr sofa-dq -j coverage.blocked_not_absent
+	assert_failure 1
+	[[ "$stderr" == *"data/raw/event/1001/lineups.meta: not a meta file"* ]]
+	[ "$(printf '%s\n' "$output" | jq -r .rule)" = \
+	    coverage.blocked_not_absent ]
+}
