@@ -168,9 +168,9 @@ struct sofa_dq_input {
 	const char *status_file;	/* share_dir/dq/status_codes.tsv */
 	const char *index_path;		/* the match index (NDJSON) */
 	const char *raw_base;		/* the raw store */
-	const char *fetch_log;		/* outcome lines of the last fetch */
+	const char *fetch_log;		/* the last fetch run's log */
 	const char *ledger;		/* latest_successful_run.json */
-	const char *required;		/* endpoints a finished match needs */
+	const char *required;		/* what a finished match needs */
 	const char *endpoints;		/* endpoints fetched per match */
 	long long freshness_hours;
 	long long minutes_tolerance;

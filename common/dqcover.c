@@ -227,7 +227,8 @@ walk_index(struct cover *c)
 		} else {
 			const char *type = sofa_jv_str(sofa_jv_get(root,
 			    "status_type"));
-			bool fin = type != NULL && strcmp(type, "finished") == 0;
+			bool fin = type != NULL &&
+			    strcmp(type, "finished") == 0;
 
 			c->finished += fin;
 			index_match(c, id, fin);

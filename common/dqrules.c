@@ -83,7 +83,7 @@ enum {
 
 #define MINUTES_MAX	130	/* 120 and stoppage time */
 #define STARTERS	11
-#define BADWARN_MAX	10	/* broken records told on stderr per table */
+#define BADWARN_MAX	10	/* broken records told, per table */
 
 struct match {
 	int64_t home, away;	/* team ids; 0: null */
@@ -232,7 +232,7 @@ row_id(const struct tab *t)
 	return t->name;
 }
 
-/* --- schema rules ---------------------------------------------------------- */
+/* --- schema rules ------------------------------------------------------ */
 
 static void
 check_header(struct ctx *x, struct tab *t)
@@ -700,7 +700,7 @@ static const struct hook hooks[] = {
 };
 #define NHOOKS (sizeof(hooks) / sizeof(hooks[0]))
 
-/* --- the walk -------------------------------------------------------------- */
+/* --- the walk ---------------------------------------------------------- */
 
 static const struct sofa_schema *
 schema_of(const struct ctx *x, const char *table)

@@ -104,7 +104,7 @@ broken_records(void **state)
 {
 	static const char in[] = "a,b\n"
 	    "1\n"			/* 2: one field */
-	    "x\"y,2\n"			/* 3: quote in an unquoted field */
+	    "x\"y,2\n"			/* 3: quote, unquoted field */
 	    "\"x\"y,2\n"		/* 4: text after a closing quote */
 	    "\n"			/* 5: blank */
 	    "n\0l,1\n"			/* 6: NUL */

@@ -61,8 +61,8 @@ overrides(void **state)
 
 	(void)state;
 	assert_true(sofa_dq_override(dq, "", err, sizeof(err)));
-	assert_true(sofa_dq_override(dq, " a.one=warn\tb.three=FAIL  a.two=off ",
-	    err, sizeof(err)));
+	assert_true(sofa_dq_override(dq,
+	    " a.one=warn\tb.three=FAIL  a.two=off ", err, sizeof(err)));
 	assert_int_equal(sofa_dq_rule(dq, "a.one")->sev, SOFA_DQ_WARN);
 	assert_true(sofa_dq_on(sofa_dq_rule(dq, "b.three")));
 	assert_false(sofa_dq_on(sofa_dq_rule(dq, "a.two")));

@@ -70,11 +70,13 @@ load_errors(void **state)
 		  "b.tsv:2: column b: unknown type 'number'" },
 		{ "a\tint\tkey\tm\ts\n", "b.tsv:1: column a: key 'key' is not "
 		  "pk, nn or -" },
-		{ "a\tint\tpk\tm\n", "b.tsv:1: 4 tab-separated fields, want 5" },
+		{ "a\tint\tpk\tm\n",
+		  "b.tsv:1: 4 tab-separated fields, want 5" },
 		{ "a\tint\tpk\tm\ts\tx\n", "b.tsv:1: 6 tab-separated fields" },
 		{ "a\tint\tpk\tm\ts\na\tstr\t-\tm\ts\n",
 		  "b.tsv:2: column a listed twice" },
-		{ "a\tenum:x||y\tpk\tm\ts\n", "b.tsv:1: column a: unknown type" },
+		{ "a\tenum:x||y\tpk\tm\ts\n",
+		  "b.tsv:1: column a: unknown type" },
 		{ "# nothing\n", "b.tsv: no columns" },
 	};
 	char path[256], err[512];
