@@ -654,28 +654,26 @@ incidents_bind(struct ctx *x, struct tab *t)
 static void
 incidents_row(struct ctx *x, struct tab *t)
 {
+	bool home, away;
 	struct match *m;
-	bool home;
 	int64_t e;
 
 	if ((!on(x, R_GOALS) && !on(x, R_SUBS)) || !ival(t, x->c_event, &e))
 		return;
+	/* the side credited: a goal's (own goals included), a substitute's;
+	 * an incident without a side counts for neither */
 	home = is(t, x->c_side, "home");
-	if (!home && !is(t, x->c_side, "away"))
-		home = false;	/* no side: counts for neither below */
+	away = is(t, x->c_side, "away");
 	if (on(x, R_GOALS) &&
 	    (m = sofa_u64map_get(x->matches, (uint64_t)e)) != NULL) {
 		m->has_inc = true;
-		/* goals count for the side credited: own goals included */
 		if (is(t, x->c_itype, "goal")) {
-			if (is(t, x->c_side, "home"))
-				m->hg++;
-			else if (is(t, x->c_side, "away"))
-				m->ag++;
+			m->hg += home;
+			m->ag += away;
 		}
 	}
 	if (on(x, R_SUBS) && is(t, x->c_itype, "substitution") &&
-	    (is(t, x->c_side, "home") || is(t, x->c_side, "away")))
+	    (home || away))
 		side_count(x->subs, t, e, home, 1);
 }
 
