@@ -41,6 +41,8 @@ const char *const sofa_dq_ids[] = {
 	"keys.player_in_players",
 	"consistency.starters",
 	"consistency.goals_vs_score",
+	"consistency.goal_sequence",
+	"consistency.score_parts",
 	"consistency.minutes_range",
 	"consistency.minutes_reported",
 	"consistency.substitutions",
@@ -58,7 +60,7 @@ enum {
 	R_HEADER, R_ROWS, R_TYPES, R_KEYS,
 	R_MATCHES_UNIQUE, R_LINEUPS_UNIQUE, R_APPEARANCES_UNIQUE, R_PK_UNIQUE,
 	R_EVENT_IN_MATCHES, R_TEAM_IN_TEAMS, R_PLAYER_IN_PLAYERS,
-	R_STARTERS, R_GOALS, R_MINUTES_RANGE, R_MINUTES_REPORTED, R_SUBS,
+	R_STARTERS, R_GOALS, R_GOAL_SEQ, R_SCORE_PARTS, R_MINUTES_RANGE, R_MINUTES_REPORTED, R_SUBS,
 	R_FINISHED_SCORES, R_STATUS_KNOWN,
 	R_NTABLE		/* the rules of this file end here */
 };
@@ -80,6 +82,9 @@ enum {
 #define COL_MINUTES	"minutes"
 #define COL_MINUTES_REP	"minutes_reported"
 #define COL_INC_TYPE	"type"
+#define COL_SEQ		"seq"
+#define COL_MINUTE	"minute"
+#define COL_AWARDED	"awarded"
 
 #define MINUTES_MAX	130	/* 120 and stoppage time */
 #define STARTERS	11
@@ -91,6 +96,16 @@ struct match {
 	int32_t hs, as;		/* displayed score; -1: null */
 	int32_t hg, ag;		/* goals credited in the incidents */
 	bool finished, has_inc;
+};
+
+/* The parts of a side's score in matches: COL "home_" or "away_" PART. */
+enum { P_CUR, P_P1, P_P2, P_NT, P_OT, P_PEN, NPARTS };
+static const char *const parts[NPARTS] = { "current", "period1", "period2",
+    "normaltime", "overtime", "penalties" };
+
+/* The running score of a match's incidents, goal after goal. */
+struct run {
+	int32_t h, a;
 };
 
 /* A side of a match: starters of a confirmed lineup, or substitutions. */
@@ -127,12 +142,13 @@ struct ctx {
 	struct sofa_u64set *teams, *players;
 	struct sofa_u64set *lineup_keys, *app_keys;
 	struct sofa_u64map *starters, *subs;	/* (event, side) -> side */
+	struct sofa_u64map *runs;	/* event -> struct run */
 	struct status *status;
 	size_t nstatus;
 	/* the columns of the table being read */
 	long c_id, c_event, c_home, c_away, c_hs, c_as, c_code, c_type;
 	long c_side, c_team, c_opp, c_player, c_sub, c_conf, c_min, c_minrep;
-	long c_itype;
+	long c_itype, c_seq, c_minute, c_awarded, c_part[2][NPARTS];
 };
 
 static bool
@@ -400,7 +416,7 @@ struct hook {
 	void (*bind)(struct ctx *, struct tab *);	/* find the columns */
 	void (*row)(struct ctx *, struct tab *);
 	void (*done)(struct ctx *);	/* after the last row, or NULL */
-	int rules[8];		/* rules that read it; -1 ends */
+	int rules[10];		/* rules that read it; -1 ends */
 };
 
 static const struct hook *hook_of(const char *table);
@@ -483,7 +499,22 @@ matches_bind(struct ctx *x, struct tab *t)
 	x->c_as = bind3(x, t, COL_AWAY_SCORE, R_GOALS, R_FINISHED_SCORES, -1);
 	x->c_type = bind3(x, t, COL_STATUS_TYPE, R_GOALS, R_FINISHED_SCORES,
 	    R_STATUS_KNOWN);
-	x->c_code = bind3(x, t, COL_STATUS_CODE, R_STATUS_KNOWN, -1, -1);
+	x->c_code = bind3(x, t, COL_STATUS_CODE, R_STATUS_KNOWN,
+	    R_SCORE_PARTS, -1);
+	if (x->c_hs < 0 && on(x, R_SCORE_PARTS)) {
+		x->c_hs = need(t, COL_HOME_SCORE, x->r[R_SCORE_PARTS]);
+		x->c_as = need(t, COL_AWAY_SCORE, x->r[R_SCORE_PARTS]);
+	}
+	x->c_awarded = bind3(x, t, COL_AWARDED, R_SCORE_PARTS, -1, -1);
+	for (int side = 0; side < 2; side++)
+		for (int i = 0; i < NPARTS; i++) {
+			char col[32];
+
+			snprintf(col, sizeof(col), "%s_%s",
+			    side ? "away" : "home", parts[i]);
+			x->c_part[side][i] = bind3(x, t, col, R_SCORE_PARTS,
+			    -1, -1);
+		}
 }
 
 static void
@@ -511,6 +542,62 @@ check_status(struct ctx *x, struct tab *t, int64_t e)
 	}
 	sofa_dq_hit(r, id, where(t), "unknown status code %lld (type "
 	    "'%.20s')", (long long)code, type != NULL ? type : "");
+}
+
+static int32_t score(const struct tab *t, long c);
+
+/*
+ * consistency.score_parts (API-NOTES.md 3.3 and 8): for each side,
+ * period1 + period2 = normaltime; the score (display) = normaltime +
+ * overtime (+ 0 without extra time, when the match ended at code 100);
+ * current = the score + penalties.  Each check only where its parts are
+ * published.
+ */
+static void
+check_parts(struct ctx *x, struct tab *t, const struct match *m)
+{
+	struct sofa_dq_rule *r = x->r[R_SCORE_PARTS];
+	char detail[160] = "";
+	bool any = false;
+	int64_t code;
+
+	for (int side = 0; side < 2 && detail[0] == '\0'; side++) {
+		const char *sn = side ? "away" : "home";
+		int32_t d = side ? m->as : m->hs, v[NPARTS];
+
+		for (int i = 0; i < NPARTS; i++)
+			v[i] = score(t, x->c_part[side][i]);
+		if (v[P_P1] >= 0 && v[P_P2] >= 0 && v[P_NT] >= 0) {
+			any = true;
+			if (v[P_P1] + v[P_P2] != v[P_NT])
+				snprintf(detail, sizeof(detail), "%s: period1 "
+				    "%d + period2 %d, normaltime %d", sn,
+				    v[P_P1], v[P_P2], v[P_NT]);
+		}
+		if (detail[0] == '\0' && d >= 0 && v[P_NT] >= 0 &&
+		    (v[P_OT] >= 0 || (ival(t, x->c_code, &code) &&
+		    code == 100))) {
+			int32_t ot = v[P_OT] >= 0 ? v[P_OT] : 0;
+
+			any = true;
+			if (v[P_NT] + ot != d)
+				snprintf(detail, sizeof(detail), "%s: normaltime "
+				    "%d + overtime %d, score %d", sn, v[P_NT],
+				    ot, d);
+		}
+		if (detail[0] == '\0' && d >= 0 && v[P_CUR] >= 0) {
+			int32_t pen = v[P_PEN] >= 0 ? v[P_PEN] : 0;
+
+			any = true;
+			if (d + pen != v[P_CUR])
+				snprintf(detail, sizeof(detail), "%s: score %d + "
+				    "penalties %d, current %d", sn, d, pen,
+				    v[P_CUR]);
+		}
+	}
+	r->checked += any;
+	if (detail[0] != '\0')
+		sofa_dq_hit(r, val(t, x->c_event), where(t), "%s", detail);
 }
 
 static int32_t
@@ -559,6 +646,8 @@ matches_row(struct ctx *x, struct tab *t)
 	}
 	if (on(x, R_STATUS_KNOWN))
 		check_status(x, t, e);
+	if (on(x, R_SCORE_PARTS) && !is(t, x->c_awarded, "true"))
+		check_parts(x, t, m);
 }
 
 static void
@@ -643,12 +732,53 @@ appearances_row(struct ctx *x, struct tab *t)
 	}
 }
 
+/*
+ * consistency.goal_sequence (API-NOTES.md 8.3): in file order (oldest
+ * first), each goal moves the running score by one for the side credited,
+ * and the score the incident carries is that running score.  After a
+ * mismatch the count goes on from the score the incident carries, so one
+ * bad goal is one offence.
+ */
+static void
+goal_sequence(struct ctx *x, struct tab *t, int64_t e, bool home, bool away)
+{
+	struct sofa_dq_rule *r = x->r[R_GOAL_SEQ];
+	struct run *run = sofa_u64map_put(x->runs, (uint64_t)e, NULL);
+	int32_t hs = score(t, x->c_hs), as = score(t, x->c_as);
+	char id[64];
+
+	run->h += home;
+	run->a += away;
+	if (hs < 0 || as < 0 || (!home && !away)) {
+		if (hs >= 0 && as >= 0) {
+			run->h = hs;
+			run->a = as;
+		}
+		return;
+	}
+	r->checked++;
+	if (hs != run->h || as != run->a) {
+		snprintf(id, sizeof(id), "%lld/%s", (long long)e,
+		    val(t, x->c_seq) ? val(t, x->c_seq) : "?");
+		sofa_dq_hit(r, id, where(t), "goal for %s at minute %s: "
+		    "score %d-%d, the goals before make it %d-%d",
+		    home ? "home" : "away", val(t, x->c_minute) ?
+		    val(t, x->c_minute) : "?", hs, as, run->h, run->a);
+		run->h = hs;
+		run->a = as;
+	}
+}
+
 static void
 incidents_bind(struct ctx *x, struct tab *t)
 {
-	x->c_event = bind3(x, t, COL_EVENT, R_GOALS, R_SUBS, -1);
-	x->c_itype = bind3(x, t, COL_INC_TYPE, R_GOALS, R_SUBS, -1);
-	x->c_side = bind3(x, t, COL_SIDE, R_GOALS, R_SUBS, -1);
+	x->c_event = bind3(x, t, COL_EVENT, R_GOALS, R_SUBS, R_GOAL_SEQ);
+	x->c_itype = bind3(x, t, COL_INC_TYPE, R_GOALS, R_SUBS, R_GOAL_SEQ);
+	x->c_side = bind3(x, t, COL_SIDE, R_GOALS, R_SUBS, R_GOAL_SEQ);
+	x->c_hs = bind3(x, t, COL_HOME_SCORE, R_GOAL_SEQ, -1, -1);
+	x->c_as = bind3(x, t, COL_AWAY_SCORE, R_GOAL_SEQ, -1, -1);
+	x->c_seq = bind3(x, t, COL_SEQ, R_GOAL_SEQ, -1, -1);
+	x->c_minute = bind3(x, t, COL_MINUTE, R_GOAL_SEQ, -1, -1);
 }
 
 static void
@@ -658,7 +788,8 @@ incidents_row(struct ctx *x, struct tab *t)
 	struct match *m;
 	int64_t e;
 
-	if ((!on(x, R_GOALS) && !on(x, R_SUBS)) || !ival(t, x->c_event, &e))
+	if ((!on(x, R_GOALS) && !on(x, R_SUBS) && !on(x, R_GOAL_SEQ)) ||
+	    !ival(t, x->c_event, &e))
 		return;
 	/* the side credited: a goal's (own goals included), a substitute's;
 	 * an incident without a side counts for neither */
@@ -675,6 +806,8 @@ incidents_row(struct ctx *x, struct tab *t)
 	if (on(x, R_SUBS) && is(t, x->c_itype, "substitution") &&
 	    (home || away))
 		side_count(x->subs, t, e, home, 1);
+	if (on(x, R_GOAL_SEQ) && is(t, x->c_itype, "goal"))
+		goal_sequence(x, t, e, home, away);
 }
 
 /* In reading order: matches first, whose ids the others refer to; teams
@@ -682,7 +815,7 @@ incidents_row(struct ctx *x, struct tab *t)
 static const struct hook hooks[] = {
 	{ "matches", matches_bind, matches_row, NULL,
 	  { R_MATCHES_UNIQUE, R_EVENT_IN_MATCHES, R_TEAM_IN_TEAMS, R_GOALS,
-	    R_FINISHED_SCORES, R_STATUS_KNOWN, -1 } },
+	    R_FINISHED_SCORES, R_STATUS_KNOWN, R_SCORE_PARTS, -1 } },
 	{ "teams", teams_bind, teams_row, teams_done,
 	  { R_TEAM_IN_TEAMS, -1 } },
 	{ "players", players_bind, players_row, NULL,
@@ -694,7 +827,7 @@ static const struct hook hooks[] = {
 	  { R_APPEARANCES_UNIQUE, R_EVENT_IN_MATCHES, R_TEAM_IN_TEAMS,
 	    R_PLAYER_IN_PLAYERS, R_MINUTES_RANGE, R_MINUTES_REPORTED, -1 } },
 	{ "incidents", incidents_bind, incidents_row, NULL,
-	  { R_GOALS, R_SUBS, -1 } },
+	  { R_GOALS, R_GOAL_SEQ, R_SUBS, -1 } },
 };
 #define NHOOKS (sizeof(hooks) / sizeof(hooks[0]))
 
@@ -874,7 +1007,10 @@ read_table(struct ctx *x, const char *name)
 	x->c_id = x->c_event = x->c_home = x->c_away = x->c_hs = x->c_as = -1;
 	x->c_code = x->c_type = x->c_side = x->c_team = x->c_opp = -1;
 	x->c_player = x->c_sub = x->c_conf = x->c_min = x->c_minrep = -1;
-	x->c_itype = -1;
+	x->c_itype = x->c_seq = x->c_minute = x->c_awarded = -1;
+	for (int side = 0; side < 2; side++)
+		for (int i = 0; i < NPARTS; i++)
+			x->c_part[side][i] = -1;
 	if (h != NULL)
 		h->bind(x, &t);
 	if (t.schema != NULL && on(x, R_HEADER))
@@ -1046,6 +1182,9 @@ sofa_dq_run_tables(struct sofa_dq *dq, const struct sofa_dq_input *in)
 	x.app_keys = sofa_u64set_new();
 	x.starters = sofa_u64map_new(sizeof(struct side));
 	x.subs = sofa_u64map_new(sizeof(struct side));
+	x.runs = sofa_u64map_new(sizeof(struct run));
+	x.r[R_GOAL_SEQ]->unit = "goals";
+	x.r[R_SCORE_PARTS]->unit = "matches";
 
 	n = plan(&x, order, sizeof(order) / sizeof(order[0]));
 	for (size_t i = 0; i < n; i++) {
@@ -1083,5 +1222,6 @@ sofa_dq_run_tables(struct sofa_dq *dq, const struct sofa_dq_input *in)
 	sofa_u64set_free(x.app_keys);
 	sofa_u64map_free(x.starters);
 	sofa_u64map_free(x.subs);
+	sofa_u64map_free(x.runs);
 	return SOFA_EXIT_OK;
 }

@@ -14,9 +14,9 @@ setup() {
 	run sofa-dq -j
 	assert_success
 	printf '%s\n' "$output" > out.ndjson
-	[ "$(jq -s length out.ndjson)" -eq 23 ]
+	[ "$(jq -s length out.ndjson)" -eq 25 ]
 	[ "$(jq -s 'map(select(.status == "PASS" and .count == 0)) | length' \
-	    out.ndjson)" -eq 23 ]
+	    out.ndjson)" -eq 25 ]
 	# the counts of what was checked, by hand from t/dq/good
 	[ "$(jq -r 'select(.rule == "schema.rows") | .checked' out.ndjson)" \
 	    -eq 159 ]
@@ -46,10 +46,10 @@ setup() {
 	dq_bad schema.rows
 	dq_check schema.rows FAIL 2 3 incidents incidents
 	[ "$(dq_where 0)" = incidents.csv:5 ]
-	[ "$(dq_detail 0)" = "6 fields, the header has 7" ]
+	[ "$(dq_detail 0)" = "8 fields, the header has 9" ]
 	[ "$(dq_where 1)" = incidents.csv:9 ]
 	[[ "$(dq_detail 1)" == "bad quoting at line 9 byte 18"* ]]
-	grep -q 'incidents.csv:5: 6 fields, the header has 7' err.txt
+	grep -q 'incidents.csv:5: 8 fields, the header has 9' err.txt
 }
 
 @test "schema.types: a time that is not UTC ISO 8601, a decimal comma" {
@@ -161,6 +161,27 @@ setup() {
 	    mv i data/processed/incidents.csv
 	dq_check consistency.goals_vs_score PASS 0 0
 	[ "$(dq_field .checked)" -eq 1 ]
+}
+
+@test "consistency.goal_sequence: goals whose running score does not follow" {
+	dq_pass consistency.goal_sequence
+	[ "$(dq_field .checked)" -eq 5 ]
+	dq_bad consistency.goal_sequence
+	dq_check consistency.goal_sequence FAIL 2 3 1001/8 1003/2
+	[ "$(dq_where 0)" = incidents.csv:9 ]
+	[ "$(dq_detail 0)" = "goal for away at minute 80: score 2-2, the goals before make it 2-1" ]
+	[ "$(dq_detail 1)" = "goal for away at minute 88: score 2-0, the goals before make it 1-1" ]
+}
+
+@test "consistency.score_parts: halves that do not make 90 minutes, a current without the shoot-out; an awarded result is not checked" {
+	dq_pass consistency.score_parts
+	dq_bad consistency.score_parts
+	# 1004 is awarded (0-3 with a 1-1 normal time): left alone
+	dq_check consistency.score_parts FAIL 2 3 1001 1003
+	[ "$(dq_field .checked)" -eq 2 ]
+	[ "$(dq_detail 0)" = "home: period1 1 + period2 0, normaltime 2" ]
+	[ "$(dq_detail 1)" = "away: score 1 + penalties 2, current 2" ]
+	[ "$(dq_where 1)" = matches.csv:4 ]
 }
 
 @test "consistency.minutes_range: 131 minutes and -1 reported" {
