@@ -24,7 +24,11 @@ gen() {	# gen DIR MATCHES
 		m = d "/matches.csv"; a = d "/appearances.csv"
 		t = d "/teams.csv"; p = d "/players.csv"
 		print "event_id,start_utc,home_team_id,away_team_id," \
-		    "status_code,status_type,home_score,away_score" > m
+		    "status_code,status_type,awarded,home_score,away_score," \
+		    "home_current,away_current,home_period1,away_period1," \
+		    "home_period2,away_period2,home_normaltime," \
+		    "away_normaltime,home_overtime,away_overtime," \
+		    "home_penalties,away_penalties" > m
 		print "event_id,team_id,opponent_id,player_id,minutes," \
 		    "minutes_reported,rating" > a
 		print "team_id,name" > t
@@ -35,7 +39,7 @@ gen() {	# gen DIR MATCHES
 		for (e = 10000001; e < 10000001 + n; e++) {
 			h = e % 200 + 1; w = (e + 7) % 200 + 1
 			print e ",2024-08-16T19:00:00Z," h "," w \
-			    ",100,finished,2,1" > m
+			    ",100,finished,false,2,1,2,1,1,0,1,1,2,1,,,," > m
 			for (s = 0; s < 2; s++) {
 				tm = s ? w : h; op = s ? h : w
 				for (k = 1; k <= 14; k++) {
