@@ -693,8 +693,10 @@ appearances_bind(struct ctx *x, struct tab *t)
 	    R_MINUTES_REPORTED, -1);
 }
 
+/* consistency.minutes_range over column c, named what (NULL: its name)
+ * in the example. */
 static void
-minutes_range(struct ctx *x, struct tab *t, long c)
+minutes_range(struct ctx *x, struct tab *t, long c, const char *what)
 {
 	int64_t m;
 
@@ -703,7 +705,7 @@ minutes_range(struct ctx *x, struct tab *t, long c)
 	x->r[R_MINUTES_RANGE]->checked++;
 	if (m < 0 || m > MINUTES_MAX)
 		sofa_dq_hit(x->r[R_MINUTES_RANGE], row_id(t), where(t),
-		    "%s %lld outside 0..%d",
+		    "%s %lld outside 0..%d", what != NULL ? what :
 		    sofa_csvin_colname(t->in, (size_t)c), (long long)m,
 		    MINUTES_MAX);
 }
@@ -718,8 +720,8 @@ appearances_row(struct ctx *x, struct tab *t)
 	in_set(x, t, R_TEAM_IN_TEAMS, x->teams, x->c_opp, "teams");
 	in_set(x, t, R_PLAYER_IN_PLAYERS, x->players, x->c_player, "players");
 	if (on(x, R_MINUTES_RANGE)) {
-		minutes_range(x, t, x->c_min);
-		minutes_range(x, t, x->c_minrep);
+		minutes_range(x, t, x->c_min, NULL);
+		minutes_range(x, t, x->c_minrep, NULL);
 	}
 	if (on(x, R_MINUTES_REPORTED) && ival(t, x->c_min, &m) &&
 	    ival(t, x->c_minrep, &rep)) {
@@ -774,11 +776,14 @@ incidents_bind(struct ctx *x, struct tab *t)
 {
 	x->c_event = bind3(x, t, COL_EVENT, R_GOALS, R_SUBS, R_GOAL_SEQ);
 	x->c_itype = bind3(x, t, COL_INC_TYPE, R_GOALS, R_SUBS, R_GOAL_SEQ);
+	if (x->c_itype < 0)
+		x->c_itype = bind3(x, t, COL_INC_TYPE, R_MINUTES_RANGE, -1, -1);
 	x->c_side = bind3(x, t, COL_SIDE, R_GOALS, R_SUBS, R_GOAL_SEQ);
 	x->c_hs = bind3(x, t, COL_HOME_SCORE, R_GOAL_SEQ, -1, -1);
 	x->c_as = bind3(x, t, COL_AWAY_SCORE, R_GOAL_SEQ, -1, -1);
 	x->c_seq = bind3(x, t, COL_SEQ, R_GOAL_SEQ, -1, -1);
-	x->c_minute = bind3(x, t, COL_MINUTE, R_GOAL_SEQ, -1, -1);
+	x->c_minute = bind3(x, t, COL_MINUTE, R_GOAL_SEQ, R_MINUTES_RANGE,
+	    -1);
 }
 
 static void
@@ -788,6 +793,12 @@ incidents_row(struct ctx *x, struct tab *t)
 	struct match *m;
 	int64_t e;
 
+	/* a goal or a substitution happens in play (cards may come before
+	 * the kick-off or from the bench, at negative minutes) */
+	if (on(x, R_MINUTES_RANGE) && is(t, x->c_itype, "goal"))
+		minutes_range(x, t, x->c_minute, "goal at minute");
+	if (on(x, R_MINUTES_RANGE) && is(t, x->c_itype, "substitution"))
+		minutes_range(x, t, x->c_minute, "substitution at minute");
 	if ((!on(x, R_GOALS) && !on(x, R_SUBS) && !on(x, R_GOAL_SEQ)) ||
 	    !ival(t, x->c_event, &e))
 		return;
@@ -827,7 +838,7 @@ static const struct hook hooks[] = {
 	  { R_APPEARANCES_UNIQUE, R_EVENT_IN_MATCHES, R_TEAM_IN_TEAMS,
 	    R_PLAYER_IN_PLAYERS, R_MINUTES_RANGE, R_MINUTES_REPORTED, -1 } },
 	{ "incidents", incidents_bind, incidents_row, NULL,
-	  { R_GOALS, R_GOAL_SEQ, R_SUBS, -1 } },
+	  { R_GOALS, R_GOAL_SEQ, R_SUBS, R_MINUTES_RANGE, -1 } },
 };
 #define NHOOKS (sizeof(hooks) / sizeof(hooks[0]))
 

@@ -184,12 +184,23 @@ setup() {
 	[ "$(dq_where 1)" = matches.csv:4 ]
 }
 
-@test "consistency.minutes_range: 131 minutes and -1 reported" {
+@test "consistency.minutes_range: 131 minutes, -1 reported, a goal at -4" {
 	dq_pass consistency.minutes_range
+	# 47 appearances twice, 5 goals, 3 substitutions
+	[ "$(dq_field .checked)" -eq 102 ]
 	dq_bad consistency.minutes_range
-	dq_check consistency.minutes_range FAIL 2 3 1001/102 1001/103
+	dq_check consistency.minutes_range FAIL 3 3 1001/102 1001/103 1001/1
 	[ "$(dq_detail 0)" = "minutes 131 outside 0..130" ]
 	[ "$(dq_detail 1)" = "minutes_reported -1 outside 0..130" ]
+	[ "$(dq_where 2)" = incidents.csv:2 ]
+	[ "$(dq_detail 2)" = "goal at minute -4 outside 0..130" ]
+}
+
+@test "consistency.minutes_range: a card before the kick-off is not a minute played" {
+	sed -i 's/^1001,5,card,yellow,66,away,204,,$/1001,5,card,yellow,-5,away,204,,/' \
+	    data/processed/incidents.csv
+	grep -q '^1001,5,card,yellow,-5,' data/processed/incidents.csv
+	dq_pass consistency.minutes_range
 }
 
 @test "consistency.minutes_reported: 5 minutes apart is a WARN, within minutes_tolerance a pass" {
