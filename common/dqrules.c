@@ -46,6 +46,7 @@ const char *const sofa_dq_ids[] = {
 	"consistency.minutes_range",
 	"consistency.minutes_reported",
 	"consistency.substitutions",
+	"consistency.team_stats",
 	"consistency.finished_scores",
 	"consistency.status_known",
 	"coverage.required",
@@ -60,7 +61,7 @@ enum {
 	R_HEADER, R_ROWS, R_TYPES, R_KEYS,
 	R_MATCHES_UNIQUE, R_LINEUPS_UNIQUE, R_APPEARANCES_UNIQUE, R_PK_UNIQUE,
 	R_EVENT_IN_MATCHES, R_TEAM_IN_TEAMS, R_PLAYER_IN_PLAYERS,
-	R_STARTERS, R_GOALS, R_GOAL_SEQ, R_SCORE_PARTS, R_MINUTES_RANGE, R_MINUTES_REPORTED, R_SUBS,
+	R_STARTERS, R_GOALS, R_GOAL_SEQ, R_SCORE_PARTS, R_MINUTES_RANGE, R_MINUTES_REPORTED, R_SUBS, R_TEAM_STATS,
 	R_FINISHED_SCORES, R_STATUS_KNOWN,
 	R_NTABLE		/* the rules of this file end here */
 };
@@ -85,6 +86,14 @@ enum {
 #define COL_SEQ		"seq"
 #define COL_MINUTE	"minute"
 #define COL_AWARDED	"awarded"
+#define COL_PERIOD	"period"
+#define COL_GROUP	"group"
+#define COL_NAME	"name"
+#define COL_STAT_KEY	"stat_key"
+#define COL_HOME_SHOWN	"home"
+#define COL_HOME_VALUE	"home_value"
+#define COL_AWAY_VALUE	"away_value"
+#define COL_VALUE_TYPE	"value_type"
 
 #define MINUTES_MAX	130	/* 120 and stoppage time */
 #define STARTERS	11
@@ -106,6 +115,15 @@ static const char *const parts[NPARTS] = { "current", "period1", "period2",
 /* The running score of a match's incidents, goal after goal. */
 struct run {
 	int32_t h, a;
+};
+
+/* A team statistic of the match being read, by period (ALL, 1ST, 2ND). */
+struct stat {
+	double v[3][2];		/* [period][home, away] */
+	uint32_t line;		/* of its ALL row */
+	uint8_t have;		/* periods seen: bit 1 << period */
+	bool notcount;		/* not an integer count in some period */
+	char name[48];
 };
 
 /* A side of a match: starters of a confirmed lineup, or substitutions. */
@@ -143,12 +161,15 @@ struct ctx {
 	struct sofa_u64set *lineup_keys, *app_keys;
 	struct sofa_u64map *starters, *subs;	/* (event, side) -> side */
 	struct sofa_u64map *runs;	/* event -> struct run */
+	struct sofa_u64map *stats;	/* the current match's: struct stat */
+	int64_t stats_event;
 	struct status *status;
 	size_t nstatus;
 	/* the columns of the table being read */
 	long c_id, c_event, c_home, c_away, c_hs, c_as, c_code, c_type;
 	long c_side, c_team, c_opp, c_player, c_sub, c_conf, c_min, c_minrep;
 	long c_itype, c_seq, c_minute, c_awarded, c_part[2][NPARTS];
+	long c_period, c_group, c_name, c_statkey, c_shown, c_hv, c_av, c_vtype;
 };
 
 static bool
@@ -821,6 +842,115 @@ incidents_row(struct ctx *x, struct tab *t)
 		goal_sequence(x, t, e, home, away);
 }
 
+/*
+ * consistency.team_stats (API-NOTES.md 8.8): possession makes 100 in each
+ * period, and an integer count (value_type event, not a percentage) over
+ * the match is the sum of its halves.  The rows of a match are together in
+ * the table (the builders write match by match), so one match's
+ * statistics are kept at a time: memory stays flat; a match whose rows
+ * are split is checked run by run.
+ */
+static void
+stats_bind(struct ctx *x, struct tab *t)
+{
+	x->c_event = bind3(x, t, COL_EVENT, R_TEAM_STATS, -1, -1);
+	x->c_period = bind3(x, t, COL_PERIOD, R_TEAM_STATS, -1, -1);
+	x->c_group = bind3(x, t, COL_GROUP, R_TEAM_STATS, -1, -1);
+	x->c_name = bind3(x, t, COL_NAME, R_TEAM_STATS, -1, -1);
+	x->c_statkey = bind3(x, t, COL_STAT_KEY, R_TEAM_STATS, -1, -1);
+	x->c_shown = bind3(x, t, COL_HOME_SHOWN, R_TEAM_STATS, -1, -1);
+	x->c_hv = bind3(x, t, COL_HOME_VALUE, R_TEAM_STATS, -1, -1);
+	x->c_av = bind3(x, t, COL_AWAY_VALUE, R_TEAM_STATS, -1, -1);
+	x->c_vtype = bind3(x, t, COL_VALUE_TYPE, R_TEAM_STATS, -1, -1);
+}
+
+/* The counts of the match read so far: ALL = 1ST + 2ND. */
+static void
+stats_flush(struct ctx *x)
+{
+	struct sofa_dq_rule *r = x->r[R_TEAM_STATS];
+	size_t n = sofa_u64map_len(x->stats);
+	char at[4096 + 64], id[32];
+
+	snprintf(id, sizeof(id), "%lld", (long long)x->stats_event);
+	for (size_t i = 0; i < n; i++) {
+		const struct stat *s = sofa_u64map_at(x->stats, i, NULL);
+
+		if (s->have != 7 || s->notcount)
+			continue;
+		r->checked++;
+		if (s->v[0][0] == s->v[1][0] + s->v[2][0] &&
+		    s->v[0][1] == s->v[1][1] + s->v[2][1])
+			continue;
+		sofa_dq_hit(r, id, row_at(x, at, sizeof(at), "team_stats",
+		    s->line), "%s: ALL %.0f-%.0f, 1ST %.0f-%.0f + 2ND "
+		    "%.0f-%.0f", s->name, s->v[0][0], s->v[0][1], s->v[1][0],
+		    s->v[1][1], s->v[2][0], s->v[2][1]);
+	}
+	sofa_u64map_clear(x->stats);
+}
+
+static bool
+dval(const struct tab *t, long c, double *out)
+{
+	const char *v = val(t, c);
+
+	return v != NULL && sofa_strtod(v, out);
+}
+
+static void
+stats_row(struct ctx *x, struct tab *t)
+{
+	static const char *const periods[3] = { "ALL", "1ST", "2ND" };
+	const char *group = val(t, x->c_group), *name = val(t, x->c_name);
+	const char *shown = val(t, x->c_shown);
+	struct stat *s;
+	double h, a;
+	uint64_t k;
+	int64_t e;
+	int p;
+
+	if (!on(x, R_TEAM_STATS) || !ival(t, x->c_event, &e) ||
+	    group == NULL || name == NULL)
+		return;
+	if (e != x->stats_event) {
+		stats_flush(x);
+		x->stats_event = e;
+	}
+	for (p = 0; p < 3 && !is(t, x->c_period, periods[p]); p++)
+		;
+	if (p == 3 || !dval(t, x->c_hv, &h) || !dval(t, x->c_av, &a))
+		return;
+	if (is(t, x->c_statkey, "ballPossession")) {
+		x->r[R_TEAM_STATS]->checked++;
+		if (h + a < 99.999 || h + a > 100.001)
+			sofa_dq_hit(x->r[R_TEAM_STATS], val(t, x->c_event),
+			    where(t), "%.40s, %s: %g + %g, not 100", name,
+			    periods[p], h, a);
+	}
+	k = sofa_hash64(name, strlen(name), sofa_hash64(group, strlen(group),
+	    0));
+	s = sofa_u64map_put(x->stats, k, NULL);
+	if (p == 0) {
+		s->line = (uint32_t)sofa_csvin_line(t->in);
+		snprintf(s->name, sizeof(s->name), "%s", name);
+	}
+	s->have |= (uint8_t)(1u << p);
+	s->v[p][0] = h;
+	s->v[p][1] = a;
+	if (!is(t, x->c_vtype, "event") || h != (double)(int64_t)h ||
+	    a != (double)(int64_t)a || (shown != NULL &&
+	    strchr(shown, '%') != NULL))
+		s->notcount = true;
+}
+
+static void
+stats_done(struct ctx *x)
+{
+	if (on(x, R_TEAM_STATS))
+		stats_flush(x);
+}
+
 /* In reading order: matches first, whose ids the others refer to; teams
  * and players before the tables that name their ids. */
 static const struct hook hooks[] = {
@@ -839,6 +969,8 @@ static const struct hook hooks[] = {
 	    R_PLAYER_IN_PLAYERS, R_MINUTES_RANGE, R_MINUTES_REPORTED, -1 } },
 	{ "incidents", incidents_bind, incidents_row, NULL,
 	  { R_GOALS, R_GOAL_SEQ, R_SUBS, R_MINUTES_RANGE, -1 } },
+	{ "team_stats", stats_bind, stats_row, stats_done,
+	  { R_TEAM_STATS, -1 } },
 };
 #define NHOOKS (sizeof(hooks) / sizeof(hooks[0]))
 
@@ -1019,6 +1151,8 @@ read_table(struct ctx *x, const char *name)
 	x->c_code = x->c_type = x->c_side = x->c_team = x->c_opp = -1;
 	x->c_player = x->c_sub = x->c_conf = x->c_min = x->c_minrep = -1;
 	x->c_itype = x->c_seq = x->c_minute = x->c_awarded = -1;
+	x->c_period = x->c_group = x->c_name = x->c_statkey = x->c_shown = -1;
+	x->c_hv = x->c_av = x->c_vtype = -1;
 	for (int side = 0; side < 2; side++)
 		for (int i = 0; i < NPARTS; i++)
 			x->c_part[side][i] = -1;
@@ -1194,6 +1328,8 @@ sofa_dq_run_tables(struct sofa_dq *dq, const struct sofa_dq_input *in)
 	x.starters = sofa_u64map_new(sizeof(struct side));
 	x.subs = sofa_u64map_new(sizeof(struct side));
 	x.runs = sofa_u64map_new(sizeof(struct run));
+	x.stats = sofa_u64map_new(sizeof(struct stat));
+	x.r[R_TEAM_STATS]->unit = "statistics";
 	x.r[R_GOAL_SEQ]->unit = "goals";
 	x.r[R_SCORE_PARTS]->unit = "matches";
 
@@ -1234,5 +1370,6 @@ sofa_dq_run_tables(struct sofa_dq *dq, const struct sofa_dq_input *in)
 	sofa_u64map_free(x.starters);
 	sofa_u64map_free(x.subs);
 	sofa_u64map_free(x.runs);
+	sofa_u64map_free(x.stats);
 	return SOFA_EXIT_OK;
 }

@@ -254,6 +254,13 @@ sofa_u64map_len(const struct sofa_u64map *m)
 	return m->len;
 }
 
+void
+sofa_u64map_clear(struct sofa_u64map *m)
+{
+	memset(m->slot, 0, m->cap * sizeof(*m->slot));
+	m->len = 0;
+}
+
 void *
 sofa_u64map_at(const struct sofa_u64map *m, size_t i, uint64_t *k)
 {

@@ -56,6 +56,9 @@ void *sofa_u64map_put(struct sofa_u64map *m, uint64_t k, bool *isnew);
 
 size_t sofa_u64map_len(const struct sofa_u64map *m);
 
+/* Empty m, keeping its memory for the next keys. */
+void sofa_u64map_clear(struct sofa_u64map *m);
+
 /* Entry i in insertion order (i < len): its value, and its key in *k
  * when k is not NULL; borrowed until the next put. */
 void *sofa_u64map_at(const struct sofa_u64map *m, size_t i, uint64_t *k);

@@ -15,7 +15,7 @@ setup() {
 	dq_bad consistency.starters
 	run --separate-stderr sofa-dq
 	assert_failure 3
-	[ "${#lines[@]}" -gt 25 ]
+	[ "${#lines[@]}" -gt 26 ]
 	assert_line --regexp '^PASS  schema\.header +0  Every published table'
 	assert_line --regexp '^WARN  keys\.team_in_teams +2  Every team id'
 	assert_line --regexp '^FAIL  consistency\.starters +1  A confirmed lineup'
@@ -24,7 +24,7 @@ setup() {
 	assert_line --partial "  fix: Rebuild the team table"
 	assert_line --partial "(docs/fixing_validation_failures.md#keys.team_in_teams)"
 	assert_line "FAIL consistency.starters: 1 of 2 sides"
-	assert_line "25 rules: 23 passed, 1 warned, 1 failed, 0 skipped"
+	assert_line "26 rules: 24 passed, 1 warned, 1 failed, 0 skipped"
 	# a passing rule has no details
 	refute_line --partial "PASS schema.header:"
 	[ -z "$stderr" ]
@@ -33,7 +33,7 @@ setup() {
 @test "-j: one object per rule that jq parses, with every documented key" {
 	dq_bad keys.team_in_teams
 	sofa-dq -j > out.ndjson
-	[ "$(jq -s length out.ndjson)" -eq 25 ]
+	[ "$(jq -s length out.ndjson)" -eq 26 ]
 	run jq -r 'keys_unsorted | join(" ")' out.ndjson
 	assert_line --index 0 "rule status severity count checked unit description note examples breakdown remediation doc"
 	[ "$(jq -r 'select(.status == "WARN") | .rule' out.ndjson)" = \
@@ -49,7 +49,7 @@ setup() {
 	assert_success
 	printf '%s\n' "$output" > warn.tap
 	assert_line --index 0 "TAP version 13"
-	assert_line --index 1 "1..25"
+	assert_line --index 1 "1..26"
 	assert_line "not ok 10 - keys.team_in_teams: 2 of 156 team ids # TODO WARN, does not block publishing"
 	run prove -e cat warn.tap
 	assert_success
@@ -83,7 +83,7 @@ setup() {
 	dq_bad consistency.minutes_reported
 	run sofa-dq
 	assert_success
-	assert_line "25 rules: 24 passed, 1 warned, 0 failed, 0 skipped"
+	assert_line "26 rules: 25 passed, 1 warned, 0 failed, 0 skipped"
 	dq_bad keys.matches_unique
 	run sofa-dq
 	assert_failure 3
@@ -99,7 +99,7 @@ setup() {
 	run sofa-dq -j 'coverage.*'
 	[ "${#lines[@]}" -eq 3 ]
 	run sofa-dq -j all
-	[ "${#lines[@]}" -eq 25 ]
+	[ "${#lines[@]}" -eq 26 ]
 	run --separate-stderr sofa-dq keys.nonesuch
 	assert_failure 2
 	[ "$stderr" = "sofa-dq: no rule 'keys.nonesuch' (sofa-dq --list shows them)" ]
@@ -110,7 +110,7 @@ setup() {
 @test "--list: every rule with its severity, overrides applied" {
 	run sofa-dq --list
 	assert_success
-	[ "${#lines[@]}" -eq 25 ]
+	[ "${#lines[@]}" -eq 26 ]
 	assert_line --regexp '^keys\.team_in_teams +WARN  Every team id'
 	assert_line --regexp '^keys\.matches_unique +FAIL  '
 	SOFASCORE_DQ_RULES="keys.team_in_teams=FAIL keys.matches_unique=off" \
@@ -127,7 +127,7 @@ setup() {
 	export SOFASCORE_DQ_RULES="keys.lineups_unique=off"
 	run sofa-dq -j
 	assert_success
-	[ "${#lines[@]}" -eq 24 ]
+	[ "${#lines[@]}" -eq 25 ]
 	refute_output --partial '"rule":"keys.lineups_unique"'
 	# named on the command line, an "off" rule runs
 	run sofa-dq keys.lineups_unique

@@ -14,12 +14,12 @@ setup() {
 	run sofa-dq -j
 	assert_success
 	printf '%s\n' "$output" > out.ndjson
-	[ "$(jq -s length out.ndjson)" -eq 25 ]
+	[ "$(jq -s length out.ndjson)" -eq 26 ]
 	[ "$(jq -s 'map(select(.status == "PASS" and .count == 0)) | length' \
-	    out.ndjson)" -eq 25 ]
+	    out.ndjson)" -eq 26 ]
 	# the counts of what was checked, by hand from t/dq/good
 	[ "$(jq -r 'select(.rule == "schema.rows") | .checked' out.ndjson)" \
-	    -eq 159 ]
+	    -eq 169 ]
 	[ "$(jq -r 'select(.rule == "consistency.starters") | .checked' \
 	    out.ndjson)" -eq 4 ]
 	[ "$(jq -r 'select(.rule == "consistency.goals_vs_score") | .checked' \
@@ -99,13 +99,13 @@ setup() {
 	dq_bad keys.primary_unique
 	dq_check keys.primary_unique FAIL 2 3 1001/4 "1001/ALL/Shots/Total shots"
 	[ "$(dq_where 0)" = incidents.csv:6 ]
-	[ "$(dq_where 1)" = team_stats.csv:6 ]
+	[ "$(dq_where 1)" = team_stats.csv:16 ]
 }
 
 @test "keys.event_in_matches: players, lineups and appearances of an unknown match" {
 	dq_pass keys.event_in_matches
 	# players (read before lineups) are checked against every match
-	[ "$(dq_field .checked)" -eq 152 ]
+	[ "$(dq_field .checked)" -eq 162 ]
 	dq_bad keys.event_in_matches
 	dq_check keys.event_in_matches FAIL 3 3 1009 1009 1009
 	[ "$(dq_where 0)" = players.csv:30 ]
@@ -219,6 +219,28 @@ setup() {
 	[ "$(dq_detail 0)" = "home: 6 substitutions, more than 5" ]
 	SOFASCORE_MAX_SUBSTITUTIONS=6 dq_check consistency.substitutions \
 	    PASS 0 0
+}
+
+@test "consistency.team_stats: possession that does not make 100, a count whose halves do not add up" {
+	dq_pass consistency.team_stats
+	# possession in 4 rows; 1001's shots (expected goals are not counts,
+	# accurate passes a ratio, 1003's corners one period only)
+	[ "$(dq_field .checked)" -eq 5 ]
+	dq_bad consistency.team_stats
+	dq_check consistency.team_stats WARN 2 0 1001 1001
+	[ "$(dq_where 0)" = team_stats.csv:10 ]
+	[ "$(dq_detail 0)" = "Ball possession, 2ND: 50 + 51, not 100" ]
+	[ "$(dq_where 1)" = team_stats.csv:3 ]
+	[ "$(dq_detail 1)" = "Total shots: ALL 12-8, 1ST 5-3 + 2ND 7-4" ]
+}
+
+@test "consistency.team_stats: a match whose rows come in two runs is checked run by run" {
+	grep -v '^1001,2ND,' data/processed/team_stats.csv > t
+	grep '^1001,2ND,' data/processed/team_stats.csv >> t
+	mv t data/processed/team_stats.csv
+	# the shots of 1001 are now ALL and 1ST, then 2ND after 1003's rows
+	dq_check consistency.team_stats PASS 0 0
+	[ "$(dq_field .checked)" -eq 4 ]
 }
 
 @test "consistency.finished_scores: a finished match without its away score" {

@@ -10,7 +10,7 @@ setup() {
 	run sofa-dq --list
 	assert_success
 	printf '%s\n' "$output" | awk '{ print $1 }' > ids
-	[ "$(wc -l < ids)" -ge 25 ]
+	[ "$(wc -l < ids)" -ge 26 ]
 	DOC=$SOFA_SRCDIR/docs/fixing_validation_failures.md
 }
 

@@ -88,7 +88,7 @@ setup() {
 	assert_file_empty "$D/dq.err"
 	run jq -r 'select(.status == "FAIL") | .rule' "$D/dq.ndjson"
 	assert_output ""
-	[ "$(jq -s length "$D/dq.ndjson")" -eq 25 ]
+	[ "$(jq -s length "$D/dq.ndjson")" -eq 26 ]
 }
 
 @test "the rules looked at every match: 6 matches, 12 confirmed sides, 14 goals" {
