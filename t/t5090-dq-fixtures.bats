@@ -100,6 +100,9 @@ setup() {
 	assert_line "consistency.goal_sequence 14"
 	# only 11080977's recorded event has the parts of its score
 	assert_line "consistency.score_parts 1"
+	# 5 statistics documents: 3 possession rows and 22 to 25 halves-summed
+	# counts each (counted over the documents with python3)
+	assert_line "consistency.team_stats 136"
 	assert_line "coverage.required 6"
 }
 
