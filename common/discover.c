@@ -271,8 +271,11 @@ sofa_walk_seasons(struct sofa_walk *w, int64_t ut, struct sofa_seasons *ss)
 	}
 	if (got != SOFA_GOT_BODY)
 		return got;
-	if (!sofa_seasons_parse(sofa_jdoc_root(doc), path, ss))
+	if (!sofa_seasons_parse(sofa_jdoc_root(doc), path, ss)) {
 		w->errors++;
+		if (ss->n == 0)
+			got = SOFA_GOT_FAILED;
+	}
 	sofa_jdoc_free(doc);
 	return got;
 }
@@ -334,31 +337,19 @@ walk_pages(struct sofa_walk *w, const char *base, const char *dir,
 	return total;
 }
 
-/* Append "/NAME/SEG" to path, SEG percent-encoded outside the URL's
- * unreserved characters; false when SEG cannot be a path segment. */
+/* Append "/NAME/SEG" to path; false when SEG cannot be a path segment:
+ * the http module and the store take only URL-unreserved characters. */
 static bool
 add_seg(char *path, size_t size, const char *name, const char *seg)
 {
-	static const char hex[] = "0123456789ABCDEF";
 	size_t o = strlen(path), len = strlen(seg);
 
 	if (len == 0 || len > SEG_MAX || strcmp(seg, ".") == 0 ||
-	    strcmp(seg, "..") == 0 || o + strlen(name) + 3 * len + 3 > size)
+	    strcmp(seg, "..") == 0 || o + strlen(name) + len + 3 > size ||
+	    strspn(seg, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-._~") != len)
 		return false;
-	o += (size_t)snprintf(path + o, size - o, "/%s/", name);
-	for (; *seg != '\0'; seg++) {
-		unsigned char c = (unsigned char)*seg;
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-._~", c) != NULL)
-			path[o++] = (char)c;
-		else {
-			path[o++] = '%';
-			path[o++] = hex[c >> 4];
-			path[o++] = hex[c & 15];
-		}
-	}
-	path[o] = '\0';
+	snprintf(path + o, size - o, "/%s/%s", name, seg);
 	return true;
 }
 
@@ -401,9 +392,9 @@ round_path(char *path, size_t size, const char *base, const char *rpath,
 		bad = "prefix";
 	if (bad != NULL) {
 		snprintf(key, sizeof(key), "rounds[%zu].%s", i, bad);
-		sofa_warnx("%s: %s: '%s' cannot be a path segment (empty, "
-		    "'.', '..' or over %d bytes)", rpath, key,
-		    bad[0] == 's' ? slug : prefix, SEG_MAX);
+		sofa_warnx("%s: %s: '%s' cannot be a path segment (1 to %d "
+		    "letters, digits, '-', '.', '_' or '~'; not '.' or '..')",
+		    rpath, key, bad[0] == 's' ? slug : prefix, SEG_MAX);
 		return false;
 	}
 	return true;

@@ -13,9 +13,11 @@
  * The walk lists every event of one season of one competition: the
  * season's rounds (unique-tournament/{ut}/season/{s}/rounds), each round's
  * events (.../events/round/{n}, with /slug/{slug} and /prefix/{prefix} for
- * named cup rounds), or, for a competition without rounds, the pages of
- * .../events/last/{p} and .../events/next/{p} from page 0 while
- * hasNextPage is true (a 404 ends them).  Responses come from a getter
+ * named cup rounds; a slug or prefix outside [A-Za-z0-9._~-] is refused,
+ * and a round listed twice is asked once), or, for a competition without
+ * rounds, the pages of .../events/last/{p} and .../events/next/{p} from
+ * page 0 while hasNextPage is true (a 404 ends them; a page without
+ * hasNextPage goes on when it had events).  Responses come from a getter
  * supplied by the caller (the network through the http module, or the
  * raw store), so the walk is the same online and offline.
  */
@@ -88,7 +90,8 @@ struct sofa_walk {
 /*
  * The seasons of competition ut into ss (sofa_seasons_free).  Returns
  * SOFA_GOT_BODY, SOFA_GOT_ABSENT (no such competition, reported),
- * SOFA_GOT_FAILED or SOFA_GOT_REFUSED; counts in w.
+ * SOFA_GOT_FAILED (also for a body without any usable season, reported)
+ * or SOFA_GOT_REFUSED; counts in w.
  */
 enum sofa_got sofa_walk_seasons(struct sofa_walk *w, int64_t ut,
     struct sofa_seasons *ss);

@@ -218,7 +218,8 @@ cup_rounds(void **state)
 		{ B "/rounds", "{\"currentRound\":{\"round\":2},\"rounds\":["
 		    "{\"round\":1},{\"round\":1},"
 		    "{\"round\":1,\"name\":\"Qualification\",\"slug\":"
-		    "\"qualification\",\"prefix\":\"Q 1/2\"},"
+		    "\"qualification\",\"prefix\":\"Q-1\"},"
+		    "{\"round\":2,\"slug\":\"q\",\"prefix\":\"Q 1/2\"},"
 		    "{\"round\":5,\"name\":\"Round of 16\",\"slug\":"
 		    "\"round-of-16\"},"
 		    "{\"round\":29,\"name\":\"Final\",\"slug\":\"final\"},"
@@ -226,7 +227,7 @@ cup_rounds(void **state)
 		    "{\"round\":31,\"slug\":7}]}" },
 		{ B "/events/round/1", "{\"events\":[" EV(3, 30) "," EV(1, 10)
 		    "],\"hasNextPage\":false}" },
-		{ B "/events/round/1/slug/qualification/prefix/Q%201%2F2",
+		{ B "/events/round/1/slug/qualification/prefix/Q-1",
 		    "{\"events\":[" EV(2, 5) "]}" },
 		{ B "/events/round/5/slug/round-of-16", "{\"events\":["
 		    EV(4, 40) "," EV(1, 10) "]}" },
@@ -240,16 +241,18 @@ cup_rounds(void **state)
 	assert_string_equal(walk(s, &w, false, 10, &err), "2 1 3 4");
 	assert_string_equal(asked, B "/rounds\n"
 	    B "/events/round/1\n"
-	    B "/events/round/1/slug/qualification/prefix/Q%201%2F2\n"
+	    B "/events/round/1/slug/qualification/prefix/Q-1\n"
 	    B "/events/round/5/slug/round-of-16\n"
 	    B "/events/round/29/slug/final\n");
-	assert_non_null(strstr(err, B "/rounds: rounds[5].slug: '..' cannot "
+	assert_non_null(strstr(err, B "/rounds: rounds[3].prefix: 'Q 1/2' "
+	    "cannot be a path segment"));
+	assert_non_null(strstr(err, B "/rounds: rounds[6].slug: '..' cannot "
 	    "be a path segment"));
-	assert_non_null(strstr(err, B "/rounds: rounds[6].round: expected "
+	assert_non_null(strstr(err, B "/rounds: rounds[7].round: expected "
 	    "an integer, got absent"));
-	assert_non_null(strstr(err, B "/rounds: rounds[7].slug: expected a "
+	assert_non_null(strstr(err, B "/rounds: rounds[8].slug: expected a "
 	    "string, got integer"));
-	assert_int_equal(w.errors, 3);
+	assert_int_equal(w.errors, 4);
 	assert_int_equal(w.requests, 5);
 	assert_false(w.refused);
 }
