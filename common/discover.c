@@ -273,8 +273,10 @@ sofa_walk_seasons(struct sofa_walk *w, int64_t ut, struct sofa_seasons *ss)
 		return got;
 	if (!sofa_seasons_parse(sofa_jdoc_root(doc), path, ss)) {
 		w->errors++;
-		if (ss->n == 0)
+		if (ss->n == 0) {
+			sofa_seasons_free(ss);
 			got = SOFA_GOT_FAILED;
+		}
 	}
 	sofa_jdoc_free(doc);
 	return got;

@@ -160,7 +160,8 @@ dedupe(struct sofa_ix *ix)
 {
 	size_t i, o = 0;
 
-	qsort(ix->v, ix->n, sizeof(*ix->v), by_id_seq);
+	if (ix->n > 1)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(ix->v, ix->n, sizeof(*ix->v), by_id_seq);
 	for (i = 0; i < ix->n; i++) {
 		if (o > 0 && ix->v[o - 1].id == ix->v[i].id) {
 			if (newer(&ix->v[i], &ix->v[o - 1])) {
@@ -179,7 +180,8 @@ void
 sofa_ix_settle(struct sofa_ix *ix)
 {
 	dedupe(ix);
-	qsort(ix->v, ix->n, sizeof(*ix->v), by_start_id);
+	if (ix->n > 1)
+		qsort(ix->v, ix->n, sizeof(*ix->v), by_start_id);
 }
 
 void
@@ -368,7 +370,8 @@ sofa_ix_merge(const char *path, struct sofa_ix *ix, size_t maxline,
 	dedupe(&old);
 	dedupe(ix);
 	fold(&old, ix, st);
-	qsort(old.v, old.n, sizeof(*old.v), by_start_id);
+	if (old.n > 1)
+		qsort(old.v, old.n, sizeof(*old.v), by_start_id);
 	st->lines = old.n;
 	if (same_file(path, &old)) {
 		rc = 0;

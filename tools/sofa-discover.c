@@ -182,7 +182,8 @@ comp_arg(struct disc *d, struct comp *c, int argc, char *argv[])
 
 		c->words = xreallocarray(c->words, c->nwords + n + 1,
 		    sizeof(*c->words));
-		memcpy(c->words + c->nwords, w, n * sizeof(*w));
+		if (n > 0)
+			memcpy(c->words + c->nwords, w, n * sizeof(*w));
 		c->nwords += n;
 		free(w);
 	}
