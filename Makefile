@@ -52,12 +52,13 @@ HELPER_SRC := $(sort $(wildcard t/helper/*.c))
 HELPERS    := $(HELPER_SRC:t/helper/%.c=$(O)/t/helper/%)
 UNIT_SRC   := $(sort $(wildcard t/unit/*.c))
 UNITS      := $(UNIT_SRC:t/unit/%.c=$(O)/t/unit/%)
-FUZZ_SRC   := $(sort $(wildcard t/fuzz/*.c))
+FUZZ_SRC   := $(sort $(wildcard t/fuzz/fuzz-*.c))
+FUZZ_REPLAY := $(FUZZ_SRC:t/fuzz/%.c=$(O)/t/fuzz/%)
 
 MAN1     := $(sort $(wildcard docs/*.1))
 MAN7     := $(sort $(wildcard docs/*.7))
 SHELL_SCRIPTS := $(TOOL_SH) $(sort $(wildcard share/sofa/*.sh)) .ci/run .ci/deps \
-	$(sort $(wildcard t/*.sh))
+	$(sort $(wildcard t/*.sh t/fuzz/*.sh t/bench/*.sh))
 
 TESTS    = $(sort $(wildcard t/t[0-9]*.bats))
 # Tests see the build, the sources and the shared fixtures through these.
@@ -109,6 +110,13 @@ $(O)/t/helper/%: $(O)/t/helper/%.o $(LIBSOFA)
 	@$(if $(Q),echo '  LD      $@')
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBSOFA) $(LIBS)
 
+# The fuzz harnesses, built with the ordinary compiler and replay.c's main,
+# replay the seeds and the regression corpus in make check.
+$(O)/t/fuzz/%: $(O)/t/fuzz/%.o $(O)/t/fuzz/replay.o $(LIBSOFA)
+	@mkdir -p $(@D)
+	@$(if $(Q),echo '  LD      $@')
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(O)/t/fuzz/replay.o $(LIBSOFA) $(LIBS)
+
 $(O)/t/unit/%: $(O)/t/unit/%.o $(LIBSOFA)
 	@mkdir -p $(@D)
 	@$(if $(Q),echo '  LD      $@')
@@ -128,7 +136,7 @@ deps-ok:
 
 # --- tests ------------------------------------------------------------------
 
-check-build: $(BIN) $(HELPERS) $(UNITS)
+check-build: $(BIN) $(HELPERS) $(UNITS) $(FUZZ_REPLAY)
 
 check test: deps-ok
 	$(Q)$(MAKE) --no-print-directory CHECKFLAGS=-Werror check-build
@@ -159,6 +167,30 @@ bench: deps-ok
 	        sh $$b || exit 1; \
 	done
 
+# libFuzzer: every t/fuzz/fuzz-*.c built by clang with ASan and UBSan in
+# build-fuzz, each run FUZZ_TIME seconds over its seeds (t/fuzz/run.sh).
+FUZZ_TIME ?= 150
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
+FUZZ_BIN = $(FUZZ_SRC:t/fuzz/%.c=build-fuzz/%)
+FUZZ_LIB_OBJ = $(LIB_SRC:%.c=build-fuzz/%.o)
+
+build-fuzz/common/%.o: common/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=c11 $(SOFA_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+	    -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build-fuzz/%: t/fuzz/%.c $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) -std=c11 $(SOFA_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) \
+	    -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: deps-ok
+	$(Q)$(MAKE) --no-print-directory fuzz-build
+	SOFA_SHARED='$(abspath ../shared)' sh t/fuzz/run.sh build-fuzz \
+	    $(FUZZ_TIME) $(FUZZ_BIN)
+
 demo: deps-ok all
 	@echo "make demo: the end-to-end demo arrives with the pipeline (issue 7)" >&2
 	@exit 1
@@ -183,4 +215,5 @@ clean:
 	rm -rf $(O) build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(TOOL_C:%.c=$(O)/%.d) \
-	$(HELPER_SRC:%.c=$(O)/%.d) $(UNIT_SRC:%.c=$(O)/%.d)
+	$(HELPER_SRC:%.c=$(O)/%.d) $(UNIT_SRC:%.c=$(O)/%.d) \
+	$(FUZZ_SRC:%.c=$(O)/%.d) $(O)/t/fuzz/replay.d

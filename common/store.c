@@ -1,14 +1,23 @@
 /*
- * store.c - raw-store paths and reads (store.h).
+ * store.c - the raw store (store.h): paths and reads; the .meta sidecar,
+ * atomic body writes and quarantine.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <openssl/evp.h>
+
+#include "atomic.h"
 #include "err.h"
+#include "io.h"
+#include "ndjson.h"
 #include "store.h"
+#include "timeutil.h"
 #include "xalloc.h"
 
 char *
@@ -55,4 +64,310 @@ sofa_contract(const char *file, const char *key, const char *want,
 	sofa_warnx("%s: %s: expected %s, got %s", file, key, want,
 	    sofa_jv_type(got));
 	return false;
+}
+
+/* --- the write side -------------------------------------------------- */
+
+void
+sofa_meta_init(struct sofa_meta *m, const char *path)
+{
+	memset(m, 0, sizeof(*m));
+	m->path = xstrdup(path);
+	m->bytes = -1;
+}
+
+void
+sofa_meta_free(struct sofa_meta *m)
+{
+	free(m->path);
+	free(m->outcome);
+	free(m->error);
+	free(m->etag);
+	free(m->last_modified);
+	memset(m, 0, sizeof(*m));
+	m->bytes = -1;
+}
+
+void
+sofa_meta_set(char **slot, const char *s)
+{
+	char *d = s != NULL ? xstrdup(s) : NULL;
+
+	free(*slot);
+	*slot = d;
+}
+
+/* A string or null member; false when it is something else. */
+static bool
+opt_str(struct sofa_jv *o, const char *key, char **out)
+{
+	struct sofa_jv *v = sofa_jv_get(o, key);
+
+	if (v == NULL || sofa_jv_is_null(v))
+		return true;
+	if (!sofa_jv_is_str(v))
+		return false;
+	sofa_meta_set(out, sofa_jv_str(v));
+	return true;
+}
+
+static bool
+opt_time(struct sofa_jv *o, const char *key, time_t *out)
+{
+	struct sofa_jv *v = sofa_jv_get(o, key);
+
+	if (v == NULL || sofa_jv_is_null(v))
+		return true;
+	return sofa_jv_is_str(v) && sofa_parse_utc(sofa_jv_str(v), out);
+}
+
+static bool
+opt_int(struct sofa_jv *o, const char *key, long long *out)
+{
+	struct sofa_jv *v = sofa_jv_get(o, key);
+	int64_t i;
+
+	if (v == NULL || sofa_jv_is_null(v))
+		return true;
+	if (!sofa_jv_int(v, &i))
+		return false;
+	*out = i;
+	return true;
+}
+
+static bool
+is_sha(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n] != '\0'; n++)
+		if (!isxdigit((unsigned char)s[n]) ||
+		    isupper((unsigned char)s[n]))
+			return false;
+	return n == SOFA_SHA256_HEX - 1;
+}
+
+int
+sofa_meta_load(const char *raw_base, const char *path, struct sofa_meta *m)
+{
+	struct sofa_jdoc *doc;
+	struct sofa_jerr je;
+	struct sofa_jv *root;
+	char *file, *sha = NULL;
+	long long status = 0, attempts = 0, bytes = -1;
+	int e;
+	bool ok;
+
+	sofa_meta_init(m, path);
+	file = sofa_store_file(raw_base, path, ".meta");
+	doc = sofa_jdoc_load(file, 1 << 20, &e, &je);
+	if (doc == NULL) {
+		if (e == 0) {
+			sofa_warnx("%s: not a meta file: %s", file, je.msg);
+			e = EINVAL;
+		} else if (e != ENOENT)
+			sofa_warnx("%s: %s", file, strerror(e));
+		free(file);
+		return e;
+	}
+	root = sofa_jdoc_root(doc);
+	ok = sofa_jv_is_obj(root) &&
+	    opt_str(root, "outcome", &m->outcome) &&
+	    opt_int(root, "http_status", &status) &&
+	    opt_time(root, "fetched_utc", &m->fetched) &&
+	    opt_int(root, "attempts", &attempts) &&
+	    opt_str(root, "error", &m->error) &&
+	    opt_str(root, "etag", &m->etag) &&
+	    opt_str(root, "last_modified", &m->last_modified) &&
+	    opt_int(root, "bytes", &bytes) &&
+	    opt_str(root, "sha256", &sha) &&
+	    opt_time(root, "stored_utc", &m->stored) &&
+	    opt_time(root, "verified_utc", &m->verified) &&
+	    status >= 0 && status <= 999 && attempts >= 0 &&
+	    attempts <= 1000 && bytes >= -1 && (sha == NULL || is_sha(sha));
+	sofa_jdoc_free(doc);
+	if (!ok) {
+		sofa_warnx("%s: not a meta file (a key has the wrong type)",
+		    file);
+		free(sha);
+		free(file);
+		sofa_meta_free(m);
+		sofa_meta_init(m, path);
+		return EINVAL;
+	}
+	m->http_status = (long)status;
+	m->attempts = (int)attempts;
+	m->bytes = bytes;
+	if (sha != NULL)
+		memcpy(m->sha256, sha, SOFA_SHA256_HEX);
+	free(sha);
+	free(file);
+	return 0;
+}
+
+static void
+kutc(struct sofa_jw *w, const char *key, time_t t)
+{
+	char buf[SOFA_UTC_LEN];
+
+	if (t == 0)
+		sofa_jw_knull(w, key);
+	else
+		sofa_jw_kstr(w, key, sofa_fmt_utc(t, buf));
+}
+
+void
+sofa_meta_print(FILE *fp, const struct sofa_meta *m)
+{
+	struct sofa_jw w;
+	bool body = m->bytes >= 0;
+
+	sofa_jw_init(&w, fp);
+	sofa_jw_obj(&w);
+	sofa_jw_kstr(&w, "path", m->path);
+	sofa_jw_kstr(&w, "outcome", m->outcome);
+	if (m->http_status > 0)
+		sofa_jw_kint(&w, "http_status", m->http_status);
+	else
+		sofa_jw_knull(&w, "http_status");
+	kutc(&w, "fetched_utc", m->fetched);
+	sofa_jw_kint(&w, "attempts", m->attempts);
+	sofa_jw_kstr(&w, "error", m->error);
+	sofa_jw_kstr(&w, "etag", m->etag);
+	sofa_jw_kstr(&w, "last_modified", m->last_modified);
+	if (body)
+		sofa_jw_kint(&w, "bytes", m->bytes);
+	else
+		sofa_jw_knull(&w, "bytes");
+	sofa_jw_kstr(&w, "sha256", body && m->sha256[0] ? m->sha256 : NULL);
+	kutc(&w, "stored_utc", body ? m->stored : 0);
+	kutc(&w, "verified_utc", body ? m->verified : 0);
+	sofa_jw_obj_end(&w);
+	sofa_jw_nl(&w);
+}
+
+/* Make the directory of file (mkdir -p); 0 or -1 with errno. */
+static int
+mkparent(const char *file)
+{
+	char *dir = xstrdup(file), *slash = strrchr(dir, '/');
+	int r = 0;
+
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		r = sofa_mkdirs(dir, 0755);
+	}
+	free(dir);
+	return r;
+}
+
+int
+sofa_meta_save(const char *raw_base, const struct sofa_meta *m)
+{
+	char *file = sofa_store_file(raw_base, m->path, ".meta");
+	struct sofa_af *af;
+	int r = -1, e;
+
+	if (mkparent(file) == 0 && (af = sofa_af_open(file, 0644)) != NULL) {
+		sofa_meta_print(sofa_af_fp(af), m);
+		r = sofa_af_commit(af);
+	}
+	e = errno;
+	free(file);
+	errno = e;
+	return r;
+}
+
+void
+sofa_sha256_hex(const void *buf, size_t len, char out[SOFA_SHA256_HEX])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	if (EVP_Digest(buf, len, md, &n, EVP_sha256(), NULL) != 1 || n != 32)
+		sofa_errx(SOFA_EXIT_FAIL, "libcrypto: SHA-256 failed");
+	for (unsigned int i = 0; i < n; i++) {
+		out[2 * i] = hex[md[i] >> 4];
+		out[2 * i + 1] = hex[md[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+bool
+sofa_meta_matches(const struct sofa_meta *m, const char *body_file)
+{
+	char sha[SOFA_SHA256_HEX], *buf;
+	size_t len;
+	bool same;
+
+	if (m->bytes < 0 || m->sha256[0] == '\0')
+		return false;
+	if (sofa_readfile(body_file, (size_t)m->bytes + 1, &buf, &len) != 0)
+		return false;
+	same = (long long)len == m->bytes;
+	if (same) {
+		sofa_sha256_hex(buf, len, sha);
+		same = strcmp(sha, m->sha256) == 0;
+	}
+	free(buf);
+	return same;
+}
+
+int
+sofa_store_put(const char *raw_base, const char *path, const void *body,
+    size_t len)
+{
+	char *file = sofa_store_file(raw_base, path, ".json");
+	int r, e;
+
+	r = mkparent(file) == 0 ? sofa_af_write(file, body, len, 0644) : -1;
+	e = errno;
+	free(file);
+	errno = e;
+	return r;
+}
+
+char *
+sofa_store_quarantine(const char *qdir, const char *path, const void *body,
+    size_t len, const struct sofa_meta *m, time_t now)
+{
+	char stamp[SOFA_UTC_LEN + 8], utc[SOFA_UTC_LEN], *base, *file, *mfile;
+	struct sofa_af *af;
+	struct sofa_meta copy;
+	int e;
+
+	sofa_fmt_utc(now, utc);
+	/* "2024-08-16T19:00:00Z" -> "20240816T190000Z" */
+	snprintf(stamp, sizeof(stamp), "%.4s%.2s%.2sT%.2s%.2s%.2sZ", utc,
+	    utc + 5, utc + 8, utc + 11, utc + 14, utc + 17);
+	base = xasprintf("%s/%s.%s", qdir, path, stamp);
+	file = xasprintf("%s.body", base);
+	for (int n = 2; access(file, F_OK) == 0 && n < 1000; n++) {
+		free(base);
+		free(file);
+		base = xasprintf("%s/%s.%s-%d", qdir, path, stamp, n);
+		file = xasprintf("%s.body", base);
+	}
+	mfile = xasprintf("%s.meta", base);
+	free(base);
+	if (mkparent(file) != 0 || sofa_af_write(file, body, len, 0644) != 0)
+		goto fail;
+	if ((af = sofa_af_open(mfile, 0644)) == NULL)
+		goto fail;
+	copy = *m;
+	copy.bytes = (long long)len;
+	sofa_sha256_hex(body, len, copy.sha256);
+	copy.stored = now;
+	sofa_meta_print(sofa_af_fp(af), &copy);
+	if (sofa_af_commit(af) != 0)
+		goto fail;
+	free(mfile);
+	return file;
+fail:
+	e = errno;
+	free(file);
+	free(mfile);
+	errno = e;
+	return NULL;
 }

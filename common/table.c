@@ -32,6 +32,13 @@ struct sofa_tab {
 struct sofa_tab *
 sofa_tab_new(FILE *fp, bool json, const char *const cols[], size_t n)
 {
+	return sofa_tab_new_hdr(fp, json, true, cols, n);
+}
+
+struct sofa_tab *
+sofa_tab_new_hdr(FILE *fp, bool json, bool header, const char *const cols[],
+    size_t n)
+{
 	struct sofa_tab *t = xcalloc(1, sizeof(*t));
 
 	t->json = json;
@@ -40,7 +47,7 @@ sofa_tab_new(FILE *fp, bool json, const char *const cols[], size_t n)
 	t->cells = xcalloc(n, sizeof(*t->cells));
 	sofa_csv_init(&t->csv, fp);
 	sofa_jw_init(&t->jw, fp);
-	if (!json)
+	if (!json && header)
 		sofa_csv_header(&t->csv, cols, n);
 	return t;
 }

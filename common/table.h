@@ -22,6 +22,11 @@ struct sofa_tab *sofa_tab_new(FILE *fp, bool json, const char *const cols[],
     size_t n);
 void sofa_tab_free(struct sofa_tab *t);
 
+/* As sofa_tab_new(), but the CSV header row is written only when header is
+ * true: parts of a table that are concatenated later have none. */
+struct sofa_tab *sofa_tab_new_hdr(FILE *fp, bool json, bool header,
+    const char *const cols[], size_t n);
+
 void sofa_tab_str(struct sofa_tab *t, size_t col, const char *s);
 void sofa_tab_strn(struct sofa_tab *t, size_t col, const char *s, size_t n);
 void sofa_tab_int(struct sofa_tab *t, size_t col, int64_t v);

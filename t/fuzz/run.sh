@@ -1,0 +1,66 @@
+#!/bin/sh
+# run.sh - run each libFuzzer harness for a bounded time (make fuzz).
+#
+#	sh t/fuzz/run.sh BUILD_DIR SECONDS HARNESS...
+#
+# Each harness starts from t/fuzz/seeds/NAME, t/fuzz/regress/NAME and, where
+# it fits, inputs derived at run time from ../shared/fixtures (derived into
+# the build directory, never committed).  A crash is copied into
+# t/fuzz/regress/NAME/ so that, once fixed, it is replayed by make check.
+# The executions and time of each run are appended to BUILD_DIR/report.txt,
+# which docs/security.md quotes.
+set -eu
+
+build=$1
+secs=$2
+shift 2
+top=$(pwd)
+fixtures=${SOFA_SHARED:-$top/../shared}/fixtures
+report=$build/report.txt
+: > "$report"
+
+seed_from_fixtures() {
+	name=$1 dir=$2
+	[ -d "$fixtures/store" ] || return 0
+	case $name in
+	fuzz-ndjson)
+		find "$fixtures/store" -name '*.json' | head -n 60 |
+		while read -r f; do
+			jq -c . "$f" > "$dir/fx-$(echo "$f" | md5sum | cut -c1-12)" \
+			    2>/dev/null || true
+		done ;;
+	fuzz-ids)
+		find "$fixtures/store/event" -maxdepth 1 -name '*.json' |
+		    sed 's|.*/||; s|\.json$||' > "$dir/fx-ids" ;;
+	esac
+}
+
+status=0
+for h; do
+	name=$(basename "$h")
+	corpus=$build/corpus/$name
+	crashes=$build/crashes/$name
+	mkdir -p "$corpus" "$crashes" "t/fuzz/regress/$name"
+	for d in "t/fuzz/seeds/$name" "t/fuzz/regress/$name"; do
+		[ -d "$d" ] && cp -f "$d"/* "$corpus"/ 2>/dev/null || true
+	done
+	seed_from_fixtures "$name" "$corpus"
+	[ "$name" = fuzz-config ] && cp -f etc/sofa.ini "$corpus/etc-sofa.ini"
+	echo "== $name: ${secs}s" >&2
+	log=$build/$name.log
+	if "$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -close_fd_mask=2 \
+	    -artifact_prefix="$crashes/" -print_final_stats=1 "$corpus" \
+	    > "$log" 2>&1; then
+		result=ok
+	else
+		result=CRASH
+		status=1
+		cp -f "$crashes"/* "t/fuzz/regress/$name/" 2>/dev/null || true
+	fi
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	t=$(sed -n 's/^stat::.*//; s/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\2/p' "$log")
+	printf '%s\t%s\truns=%s\tseconds=%s\tcorpus=%s\n' "$name" "$result" \
+	    "${runs:-?}" "${t:-$secs}" "$(ls "$corpus" | wc -l)" |
+	    tee -a "$report"
+done
+exit $status
