@@ -134,6 +134,142 @@ newer(const struct sofa_ixent *a, const struct sofa_ixent *b)
 	return a->seq > b->seq;
 }
 
+/*
+ * The context of a match, which lists of other endpoints (the daily
+ * scheduled-events, a single event) often lack: a newer observation that
+ * has null there does not erase what an older one knew.
+ */
+static const char *const sticky[] = {
+	"tournament_id", "tournament", "season_id", "season", "round",
+	"round_name", "round_slug", NULL
+};
+
+/* One top-level member of a line: key and value as bytes of the line. */
+struct member {
+	const char *key, *val;
+	size_t klen, vlen;
+};
+
+#define MAXMEMBERS 64
+
+/* End of the JSON string starting at p (the opening quote), or NULL. */
+static const char *
+str_end(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '\\')
+			p++;
+		else if (*p == '"')
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* End of the value starting at p, or NULL. */
+static const char *
+val_end(const char *p, const char *end)
+{
+	int depth = 0;
+
+	for (; p < end; p++) {
+		if (*p == '"') {
+			if ((p = str_end(p, end)) == NULL)
+				return NULL;
+			p--;
+		} else if (*p == '{' || *p == '[')
+			depth++;
+		else if (*p == '}' || *p == ']') {
+			if (depth-- == 0)
+				return p;
+		} else if (*p == ',' && depth == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* The members of a compact one-object line; 0 when it is not one. */
+static size_t
+members(const char *line, size_t len, struct member *m)
+{
+	const char *p = line, *end = line + len, *q;
+	size_t n = 0;
+
+	if (len < 2 || *p++ != '{' || end[-1] != '}')
+		return 0;
+	while (p < end - 1 && n < MAXMEMBERS) {
+		if (*p != '"' || (q = str_end(p, end)) == NULL || *q != ':')
+			return 0;
+		m[n].key = p + 1;
+		m[n].klen = (size_t)(q - p) - 2;
+		m[n].val = q + 1;
+		if ((p = val_end(q + 1, end)) == NULL)
+			return 0;
+		m[n].vlen = (size_t)(p - m[n].val);
+		n++;
+		if (*p == ',')
+			p++;
+	}
+	return p == end - 1 ? n : 0;
+}
+
+static bool
+is_sticky(const struct member *m)
+{
+	for (size_t i = 0; sticky[i] != NULL; i++)
+		if (strlen(sticky[i]) == m->klen &&
+		    memcmp(sticky[i], m->key, m->klen) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Give the winner w the sticky members that it has as null and the loser
+ * l has: its line is rebuilt from the bytes of both, so values keep their
+ * exact form.
+ */
+static void
+absorb(struct sofa_ixent *w, const struct sofa_ixent *l)
+{
+	struct member mw[MAXMEMBERS], ml[MAXMEMBERS];
+	size_t nw, nl, o = 0, cap;
+	const struct member *take[MAXMEMBERS];
+	bool any = false;
+	char *out;
+
+	if ((nw = members(w->line, w->len, mw)) == 0 ||
+	    (nl = members(l->line, l->len, ml)) == 0)
+		return;
+	for (size_t i = 0; i < nw; i++) {
+		take[i] = &mw[i];
+		if (mw[i].vlen != 4 || memcmp(mw[i].val, "null", 4) != 0 ||
+		    !is_sticky(&mw[i]))
+			continue;
+		for (size_t j = 0; j < nl; j++)
+			if (ml[j].klen == mw[i].klen && memcmp(ml[j].key,
+			    mw[i].key, mw[i].klen) == 0 && !(ml[j].vlen == 4 &&
+			    memcmp(ml[j].val, "null", 4) == 0)) {
+				take[i] = &ml[j];
+				any = true;
+			}
+	}
+	if (!any)
+		return;
+	cap = w->len + l->len + 2;
+	out = xmalloc(cap);
+	out[o++] = '{';
+	for (size_t i = 0; i < nw; i++) {
+		if (i > 0)
+			out[o++] = ',';
+		o += (size_t)snprintf(out + o, cap - o, "\"%.*s\":%.*s",
+		    (int)mw[i].klen, mw[i].key, (int)take[i]->vlen,
+		    take[i]->val);
+	}
+	out[o++] = '}';
+	free(w->line);
+	w->line = out;
+	w->len = o;
+}
+
 static int
 by_id_seq(const void *pa, const void *pb)
 {
@@ -165,10 +301,13 @@ dedupe(struct sofa_ix *ix)
 	for (i = 0; i < ix->n; i++) {
 		if (o > 0 && ix->v[o - 1].id == ix->v[i].id) {
 			if (newer(&ix->v[i], &ix->v[o - 1])) {
+				absorb(&ix->v[i], &ix->v[o - 1]);
 				free(ix->v[o - 1].line);
 				ix->v[o - 1] = ix->v[i];
-			} else
+			} else {
+				absorb(&ix->v[o - 1], &ix->v[i]);
 				free(ix->v[i].line);
+			}
 			continue;
 		}
 		ix->v[o++] = ix->v[i];
@@ -330,7 +469,12 @@ fold(struct sofa_ix *old, struct sofa_ix *ix, struct sofa_ixstat *st)
 			st->added++;
 			sofa_ix_add(old, e->id, e->start, e->changed, e->line,
 			    e->len);
-		} else if (same_facts(&old->v[i], e)) {
+			e->line = NULL;
+			continue;
+		}
+		if (newer(e, &old->v[i]))
+			absorb(e, &old->v[i]);
+		if (same_facts(&old->v[i], e)) {
 			st->unchanged++;
 			free(e->line);
 		} else if (!newer(e, &old->v[i])) {

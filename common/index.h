@@ -12,7 +12,9 @@
  *
  * Which observation of an event wins: the one with the later changed_utc
  * when both have one and they differ; otherwise the later observation (a
- * line added later, and a new line over the index's).  A new line whose
+ * line added later, and a new line over the index's).  The winner keeps
+ * the loser's tournament, season and round members where it has null
+ * (lists such as the daily scheduled-events lack them).  A new line whose
  * facts equal the index's line (every byte but discovered_utc) leaves the
  * index's line as it is, so discovered_utc tells when the facts last
  * changed and an unchanged season leaves the file byte for byte (and its

@@ -96,6 +96,24 @@ mtime() {
 	[ "$(jq -c 'select(.event_id == 9100010)' "$IX" | wc -l)" -eq 1 ]
 }
 
+@test "a list without season or round never erases them from the index" {
+	sofa-discover --offline -m matches 17 15/16
+	r=$FIXTURES/store/unique-tournament/17/season/10356/events/round
+	# round 38 as a daily list has it: no season, no roundInfo; one
+	# match changed later
+	jq -c '.events |= map(del(.season, .roundInfo)) |
+	    .events[0].homeScore.display = 5 |
+	    .events[0].changes.changeTimestamp += 60' $r/38.json >daily.json
+	SOFA_NOW=1767312000 run -0 --separate-stderr sofa-discover -m -v events daily.json
+	stderr_has "390 matches: 0 new, 1 changed, 10 unchanged"
+	run jq -r 'select(.round == 38) | [.season_id, .season] | @tsv' "$IX"
+	[ "${#lines[@]}" -eq 11 ]
+	[ "$(printf '%s\n' "$output" | sort -u)" = $'10356\t15/16' ]
+	run jq -r 'select(.event_id == 6768363) | [.home_score, .round,
+	    .discovered_utc] | @tsv' "$IX"
+	assert_output $'5\t38\t2026-01-02T00:00:00Z'
+}
+
 @test "a failed run with nothing discovered leaves the index alone" {
 	run -1 --separate-stderr sofa-discover --offline -m matches 999999
 	assert_file_not_exists "$IX"

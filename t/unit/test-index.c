@@ -349,6 +349,74 @@ merge_normalises(void **state)
 	sofa_ix_free(&ix);
 }
 
+/* A line with context: season and round may be null (NULL). */
+static void
+addc(struct sofa_ix *ix, int64_t id, int64_t changed, const char *season,
+    const char *round, const char *score, time_t disc)
+{
+	char d[SOFA_UTC_LEN], c[SOFA_UTC_LEN];
+	char *l;
+
+	l = xasprintf("{\"event_id\":%lld,\"season_id\":%s,\"season\":%s%s%s,"
+	    "\"round\":%s,\"start_utc\":\"2024-01-01T00:00:00Z\",\"name\":"
+	    "\"a \\\"quoted\\\", name\",\"home_score\":%s,\"changed_utc\":"
+	    "\"%s\",\"discovered_utc\":\"%s\"}", (long long)id,
+	    season ? "10356" : "null", season ? "\"" : "", season ? season :
+	    "null", season ? "\"" : "", round ? round : "null", score,
+	    sofa_fmt_utc((time_t)changed, c), sofa_fmt_utc(disc, d));
+	sofa_ix_add(ix, id, 1704067200, changed, l, strlen(l));
+}
+
+static void
+context_is_kept(void **state)
+{
+	struct sofa_ixstat st;
+	struct sofa_ix ix;
+	char *got;
+
+	(void)state;
+	/* discovered by season: context known */
+	sofa_ix_init(&ix);
+	addc(&ix, 1, 100, "15/16", "3", "0", 1000);
+	addc(&ix, 2, 100, "15/16", "4", "0", 1000);
+	assert_int_equal(sofa_ix_merge(path, &ix, 4096, &st), 0);
+	sofa_ix_free(&ix);
+	/* then from a daily list without context: the same facts (no
+	 * change), and a newer score */
+	addc(&ix, 1, 100, NULL, NULL, "0", 2000);
+	addc(&ix, 2, 200, NULL, NULL, "1", 2000);
+	assert_int_equal(sofa_ix_merge(path, &ix, 4096, &st), 0);
+	assert_int_equal(st.unchanged, 1);
+	assert_int_equal(st.changed, 1);
+	sofa_ix_free(&ix);
+	got = slurp(path);
+	assert_string_equal(got,
+	    "{\"event_id\":1,\"season_id\":10356,\"season\":\"15/16\","
+	    "\"round\":3,\"start_utc\":\"2024-01-01T00:00:00Z\",\"name\":"
+	    "\"a \\\"quoted\\\", name\",\"home_score\":0,\"changed_utc\":"
+	    "\"1970-01-01T00:01:40Z\",\"discovered_utc\":"
+	    "\"1970-01-01T00:16:40Z\"}\n"
+	    "{\"event_id\":2,\"season_id\":10356,\"season\":\"15/16\","
+	    "\"round\":4,\"start_utc\":\"2024-01-01T00:00:00Z\",\"name\":"
+	    "\"a \\\"quoted\\\", name\",\"home_score\":1,\"changed_utc\":"
+	    "\"1970-01-01T00:03:20Z\",\"discovered_utc\":"
+	    "\"1970-01-01T00:33:20Z\"}\n");
+	free(got);
+	/* within one run too, whichever observation wins */
+	addc(&ix, 5, 100, "15/16", "3", "0", 1000);
+	addc(&ix, 5, 300, NULL, NULL, "2", 1000);
+	addc(&ix, 6, 300, NULL, NULL, "2", 1000);
+	addc(&ix, 6, 100, NULL, "7", "0", 1000);
+	sofa_ix_settle(&ix);
+	assert_non_null(strstr(ix.v[0].line, "\"event_id\":5,\"season_id\":"
+	    "10356,\"season\":\"15/16\",\"round\":3,"));
+	assert_non_null(strstr(ix.v[0].line, "\"home_score\":2,"));
+	assert_non_null(strstr(ix.v[1].line, "\"event_id\":6,\"season_id\":"
+	    "null,\"season\":null,\"round\":7,"));
+	assert_non_null(strstr(ix.v[1].line, "\"home_score\":2,"));
+	sofa_ix_free(&ix);
+}
+
 int
 main(void)
 {
@@ -360,6 +428,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(merge_refuses_a_damaged_index,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(merge_normalises, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(context_is_kept, setup,
 		    teardown),
 	};
 
