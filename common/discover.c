@@ -234,8 +234,8 @@ get(struct sofa_walk *w, const char *path, enum sofa_got *got)
 			*got = SOFA_GOT_ABSENT;
 		else if (code == 403) {
 			sofa_warnx("%s: the upstream refused the request "
-			    "(an error 403 in the body): lower the rate, "
-			    "change the User-Agent or use a proxy", path);
+			    "(an error 403 in the body): try a lower rate, "
+			    "another user_agent or headers, or a proxy", path);
 			*got = SOFA_GOT_REFUSED;
 		} else {
 			sofa_warnx("%s: the body is an error object (code "
@@ -286,8 +286,7 @@ sofa_walk_seasons(struct sofa_walk *w, int64_t ut, struct sofa_seasons *ss)
  * count; *more is the body's hasNextPage (true when it has none). */
 static long
 walk_list(struct sofa_walk *w, const char *path,
-    const struct sofa_evctx *ctx, struct sofa_ix *ix, bool *more,
-    bool *absent)
+    const struct sofa_evctx *ctx, struct sofa_ix *ix, bool *more)
 {
 	struct sofa_jdoc *doc;
 	enum sofa_got got;
@@ -296,10 +295,7 @@ walk_list(struct sofa_walk *w, const char *path,
 	long bad;
 
 	*more = false;
-	*absent = false;
 	doc = get(w, path, &got);
-	if (got == SOFA_GOT_ABSENT)
-		*absent = true;
 	if (got != SOFA_GOT_BODY)
 		return got == SOFA_GOT_ABSENT ? 0 : -1;
 	bad = sofa_events_body(ix, sofa_jdoc_root(doc), ctx, path, &n);
@@ -318,7 +314,7 @@ walk_pages(struct sofa_walk *w, const char *base, const char *dir,
     const struct sofa_evctx *ctx, struct sofa_ix *ix)
 {
 	char path[PATH_MAX_];
-	bool more, absent;
+	bool more;
 	size_t total = 0;
 	long n;
 
@@ -330,7 +326,7 @@ walk_pages(struct sofa_walk *w, const char *base, const char *dir,
 			break;
 		}
 		snprintf(path, sizeof(path), "%s/events/%s/%u", base, dir, p);
-		if ((n = walk_list(w, path, ctx, ix, &more, &absent)) < 0)
+		if ((n = walk_list(w, path, ctx, ix, &more)) < 0)
 			break;
 		total += (size_t)n;
 		if (!more)
@@ -411,7 +407,7 @@ walk_rounds(struct sofa_walk *w, const char *base, const char *rpath,
 	struct sofa_jit it;
 	struct sofa_jv *r;
 	size_t i = 0, nseen = 0, total = 0;
-	bool more, absent;
+	bool more;
 	long n;
 
 	seen = xcalloc(sofa_jv_len(rounds) + 1, sizeof(*seen));
@@ -430,7 +426,7 @@ walk_rounds(struct sofa_walk *w, const char *base, const char *rpath,
 		if (dup)
 			continue;
 		nseen++;
-		if ((n = walk_list(w, path, ctx, ix, &more, &absent)) > 0)
+		if ((n = walk_list(w, path, ctx, ix, &more)) > 0)
 			total += (size_t)n;
 	}
 	free(seen);
