@@ -99,8 +99,10 @@ refill(struct sofa_lr *lr)
 {
 	size_t n;
 
-	if (lr->eof)
+	if (lr->eof) {
+		errno = 0;	/* not an error, whatever errno held */
 		return false;
+	}
 	n = fread(lr->chunk, 1, sizeof(lr->chunk), lr->fp);
 	lr->cpos = 0;
 	lr->clen = n;

@@ -73,6 +73,25 @@ lr_no_final_newline(void **state)
 }
 
 static void
+lr_eof_is_sticky_and_clean(void **state)
+{
+	FILE *fp = fmemopen((void *)"a", 1, "r");
+	struct sofa_lr *lr = sofa_lr_new(fp, "in", 100);
+	char *line;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(sofa_lr_next(lr, &line, &len), SOFA_LR_LINE);
+	assert_true(sofa_lr_noeol(lr));
+	errno = EIO;	/* a stale errno from the caller is not a read error */
+	assert_int_equal(sofa_lr_next(lr, &line, &len), SOFA_LR_EOF);
+	errno = EBADF;
+	assert_int_equal(sofa_lr_next(lr, &line, &len), SOFA_LR_EOF);
+	sofa_lr_free(lr);
+	fclose(fp);
+}
+
+static void
 lr_crlf_and_bom(void **state)
 {
 	unsigned long n;
@@ -255,6 +274,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(lr_empty),
 		cmocka_unit_test(lr_no_final_newline),
+		cmocka_unit_test(lr_eof_is_sticky_and_clean),
 		cmocka_unit_test(lr_crlf_and_bom),
 		cmocka_unit_test(lr_nul_and_invalid_utf8),
 		cmocka_unit_test(lr_too_long_goes_on),
