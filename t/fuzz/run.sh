@@ -42,7 +42,9 @@ for h; do
 	crashes=$build/crashes/$name
 	mkdir -p "$corpus" "$crashes" "t/fuzz/regress/$name"
 	for d in "t/fuzz/seeds/$name" "t/fuzz/regress/$name"; do
-		[ -d "$d" ] && cp -f "$d"/* "$corpus"/ 2>/dev/null || true
+		if [ -d "$d" ]; then
+			cp -f "$d"/* "$corpus"/ 2>/dev/null || true
+		fi
 	done
 	seed_from_fixtures "$name" "$corpus"
 	[ "$name" = fuzz-config ] && cp -f etc/sofa.ini "$corpus/etc-sofa.ini"
@@ -60,7 +62,7 @@ for h; do
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	t=$(sed -n 's/^stat::.*//; s/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\2/p' "$log")
 	printf '%s\t%s\truns=%s\tseconds=%s\tcorpus=%s\n' "$name" "$result" \
-	    "${runs:-?}" "${t:-$secs}" "$(ls "$corpus" | wc -l)" |
+	    "${runs:-?}" "${t:-$secs}" "$(find "$corpus" -type f | wc -l)" |
 	    tee -a "$report"
 done
 exit $status
