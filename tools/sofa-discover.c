@@ -23,9 +23,11 @@
 #include "config.h"
 #include "discover.h"
 #include "err.h"
+#include "http.h"
 #include "ids.h"
 #include "index.h"
 #include "io.h"
+#include "mirror.h"
 #include "ndjson.h"
 #include "num.h"
 #include "season.h"
@@ -50,6 +52,8 @@ struct disc {
 	size_t max_body, max_line;
 	long long breaker;	/* failed requests in a row that stop us */
 	long long fails;	/* ... so far */
+	struct sofa_http *http;	/* the network, opened at the first request */
+	struct sofa_mirror *mirror;
 	struct sofa_ix *ix;	/* being gathered, for the progress line */
 	bool offline, merge, quiet, verbose, tty;
 };
@@ -96,36 +100,78 @@ usage(FILE *fp, int status)
 	exit(fp == stdout ? sofa_finish(status) : status);
 }
 
-static const char *
-got_name(enum sofa_got g)
-{
-	static const char *const names[] = { "ok", "absent", "failed",
-	    "refused" };
-
-	return names[g];
-}
-
 /* The raw store as the API: a missing body is a 404. */
 static enum sofa_got
-store_get(struct disc *d, const char *path, struct sofa_jdoc **doc)
+store_get(struct disc *d, const char *path, struct sofa_jdoc **doc,
+    char *note, size_t len)
 {
 	char *file;
 	int ioerr;
 
 	*doc = sofa_store_load(d->raw_base, path, d->max_body, &file, &ioerr);
 	free(file);
+	snprintf(note, len, "%s", *doc != NULL ? "ok" : ioerr == ENOENT ?
+	    "absent" : "failed");
 	if (*doc != NULL)
 		return SOFA_GOT_BODY;
 	return ioerr == ENOENT ? SOFA_GOT_ABSENT : SOFA_GOT_FAILED;
 }
 
+/* The API through the mirror (the http engine and the raw store's write
+ * side that sofa-fetch uses): every body is kept in the store, asked
+ * conditionally when it is there already. */
 static enum sofa_got
-net_get(struct disc *d, const char *path, struct sofa_jdoc **doc)
+net_get(struct disc *d, const char *path, struct sofa_jdoc **doc,
+    char *note, size_t len)
 {
-	(void)d;
-	(void)doc;
-	sofa_warnx("%s: no network in this build yet: use --offline", path);
-	return SOFA_GOT_FAILED;
+	struct sofa_mirror_res *r;
+	enum sofa_got g = SOFA_GOT_FAILED;
+
+	if (d->mirror == NULL) {
+		d->http = sofa_http_new(d->cfg);
+		d->mirror = sofa_mirror_new(d->http, d->cfg);
+	}
+	r = sofa_mirror_get(d->mirror, path, SOFA_MIRROR_DOC);
+	snprintf(note, len, "%s %ld, %d attempt%s",
+	    sofa_http_outcome_name(r->outcome), r->status, r->attempts,
+	    r->attempts == 1 ? "" : "s");
+	switch (r->outcome) {
+	case SOFA_HTTP_OK:
+	case SOFA_HTTP_NOT_MODIFIED:
+		if ((*doc = r->doc) != NULL) {
+			r->doc = NULL;
+			g = SOFA_GOT_BODY;
+		} else
+			sofa_warnx("%s: %s, but no body is stored", path,
+			    sofa_http_outcome_name(r->outcome));
+		break;
+	case SOFA_HTTP_ABSENT:
+		g = SOFA_GOT_ABSENT;
+		break;
+	case SOFA_HTTP_BLOCKED:
+		sofa_warnx("%s: the upstream refused the request (%s): try a "
+		    "lower rate, another user_agent or headers, or a proxy",
+		    path, r->error != NULL ? r->error : "HTTP 403");
+		g = SOFA_GOT_REFUSED;
+		break;
+	default:
+		sofa_warnx("%s: %s", path, r->error != NULL ? r->error :
+		    sofa_http_outcome_name(r->outcome));
+		break;
+	}
+	sofa_mirror_res_free(r);
+	return g;
+}
+
+/* The progress line, on a terminal only. */
+static void
+progress(struct disc *d, bool last)
+{
+	if (!d->tty || d->quiet || d->verbose)
+		return;
+	fprintf(stderr, "\r%s: %lu requests, %zu matches listed\033[K%s",
+	    sofa_prog, d->walk.requests, d->ix ? d->ix->n : 0,
+	    last ? "\n" : "");
 }
 
 /* The getter of the walk: the store or the network, with progress, the
@@ -135,13 +181,13 @@ get(void *arg, const char *path, struct sofa_jdoc **doc)
 {
 	struct disc *d = arg;
 	enum sofa_got g;
+	char note[96];
 
-	g = d->offline ? store_get(d, path, doc) : net_get(d, path, doc);
+	g = d->offline ? store_get(d, path, doc, note, sizeof(note)) :
+	    net_get(d, path, doc, note, sizeof(note));
 	if (d->verbose)
-		fprintf(stderr, "%s: %s: %s\n", sofa_prog, path, got_name(g));
-	else if (d->tty && !d->quiet)
-		fprintf(stderr, "\r%s: %lu requests, %zu matches\033[K",
-		    sofa_prog, d->walk.requests, d->ix ? d->ix->n : 0);
+		fprintf(stderr, "%s: %s: %s\n", sofa_prog, path, note);
+	progress(d, false);
 	d->fails = g == SOFA_GOT_FAILED ? d->fails + 1 : 0;
 	if (!d->offline && d->fails >= d->breaker) {
 		sofa_warnx("%lld requests failed in a row: the upstream is "
@@ -352,8 +398,7 @@ cmd_matches(struct disc *d, int argc, char *argv[])
 		free(sel);
 		sofa_seasons_free(&ss);
 	}
-	if (d->tty && !d->quiet && !d->verbose)
-		fputs("\n", stderr);
+	progress(d, true);
 	comps_free(v, n);
 	output(d, &ix);
 	sofa_ix_free(&ix);
@@ -531,6 +576,10 @@ main(int argc, char *argv[])
 		cmd_merge(&d, argc, argv);
 	else
 		usage(stderr, SOFA_EXIT_USAGE);
+	if (d.mirror != NULL) {
+		sofa_mirror_free(d.mirror);
+		sofa_http_free(d.http);
+	}
 	sofa_config_free(d.cfg);
 	return sofa_finish(d.walk.refused ? SOFA_EXIT_UPSTREAM :
 	    d.walk.errors > 0 ? SOFA_EXIT_FAIL : SOFA_EXIT_OK);
