@@ -16,6 +16,7 @@ setup() {
 		command -v "$p" >/dev/null || skip "$p is not built yet"
 	done
 	export SOFASCORE_RATE=0 SOFASCORE_RETRIES=0 SOFASCORE_FSYNC=false
+	export SOFASCORE_BACKOFF_BASE=0.01 SOFASCORE_BACKOFF_MAX=0.1
 	export TMPDIR=$BATS_TEST_TMPDIR
 }
 
