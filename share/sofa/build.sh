@@ -14,7 +14,8 @@
 # into per-match frags (split.awk), re-cuts the stale buckets from their
 # frags (bucket.awk), runs each dimension-table program once per stale
 # bucket, and assembles every table from its buckets (cat, dimmerge.awk).
-# Work happens in D/stage, emptied first, and lands by rename: frags and
+# One batch runs at a time (a lock on D/.lock).  Work happens in
+# D/stage, emptied first, and lands by rename: frags and
 # buckets, then the tables, then the bucket stamps, so that whatever
 # moment it is killed at, the next make finds stale what is not done.
 set -u
@@ -43,6 +44,7 @@ movein() {
 runall() {
 	_n=${SOFA_JOBS:-1}
 	[ "$_n" -ge 1 ] 2>/dev/null || _n=1
+	rm -f -- "$stage"/run.*
 	awk -v n="$_n" -v dir="$stage" '{ print > (dir "/run." (NR - 1) % n) }' \
 	    "$1"
 	: > "$stage/failed"
@@ -101,12 +103,16 @@ batch() {
 	stage=$D/stage
 	rm -rf -- "$stage"
 	mkdir -p "$stage/out" "$stage/frag" "$stage/hdr" "$stage/bucket" \
-	    "$stage/rev" "$D/frag" "$D/bucket" "$D/hdr" "$T" ||
+	    "$stage/rev" "$D/frag" "$D/bucket" "$D/group" "$D/hdr" "$T" ||
 		die "$D: cannot create"
 
 	# The stale matches, and every bucket that must be re-cut: those of
 	# the stale matches, those make named, those with a file missing.
-	awk '{ for (i = 1; i <= NF; i++) print $i }' "$D/stale.ids" \
+	# (Taken, not copied: a make that starts meanwhile writes its own.)
+	for f in stale.ids stale.buckets; do
+		mv -f -- "$D/$f" "$stage/$f" 2>/dev/null || : > "$stage/$f"
+	done
+	awk '{ for (i = 1; i <= NF; i++) print $i }' "$stage/stale.ids" \
 	    > "$stage/ids" || die "$D/stale.ids"
 	for b in $SOFA_BUCKETS; do
 		for t in $SOFA_FACTS $SOFA_DIMS; do
@@ -119,7 +125,7 @@ batch() {
 	    { for (i = 1; i <= NF; i++) b[$i] = 1 }
 	    END { for (k = 0; k < 100; k++) { x = sprintf("%02d", k)
 	        if ((x in b) && (x in ok)) print x } }' \
-	    "$D/stale.buckets" "$stage/missing" "$stage/ids" \
+	    "$stage/stale.buckets" "$stage/missing" "$stage/ids" \
 	    > "$stage/buckets" || die "cannot list the stale buckets"
 	nids=$(awk 'END { print NR }' "$stage/ids")
 	nbk=$(awk 'END { print NR }' "$stage/buckets")
@@ -183,46 +189,82 @@ batch() {
 	fi
 
 	# 3. The tables, each from its buckets (in bucket order), through a
-	# temporary name.
+	# temporary name, SOFA_JOBS at a time.  A dimension table is merged
+	# in two levels: each group of ten buckets (G0..G9) into
+	# group/TABLE.G.csv, re-merged only when one of its buckets was
+	# re-cut or the order of its matches changed (ids/gG.ids), then the
+	# groups into the table: a new match costs one group's merge and the
+	# final one, not the merge of all buckets.
 	for t in $SOFA_FACTS; do
 		header "$t"
-		set -- "$D/hdr/$t.csv"
-		for b in $SOFA_BUCKETS; do
-			set -- "$@" "$D/bucket/$t.$b.csv"
-		done
-		if ! cat -- "$@" > "$T/$t.csv.tmp" ||
-		    ! mv -f "$T/$t.csv.tmp" "$T/$t.csv"; then
-			die "$T/$t.csv: cannot write"
-		fi
 	done
 	for t in $SOFA_DIMS; do
-		set --
-		for b in $SOFA_BUCKETS; do
-			set -- "$@" "$D/bucket/$t.$b.csv"
-		done
-		if [ $# -eq 0 ]; then
-			header "$t"
-			set -- "$D/hdr/$t.csv"
-		fi
-		if ! awk -v schema="$share/schema/$t.tsv" -v ids="$D/ids.txt" \
-		    -f "$share/dimmerge.awk" "$@" > "$T/$t.csv.tmp" ||
-		    ! mv -f "$T/$t.csv.tmp" "$T/$t.csv"; then
-			die "$T/$t.csv: cannot write"
-		fi
+		[ -n "$SOFA_BUCKETS" ] || header "$t"
 	done
+	# shellcheck disable=SC2086
+	groups=$(printf '%s\n' $SOFA_BUCKETS | cut -c1 | uniq)
+	for t in $SOFA_FACTS; do
+		printf "cat -- '%s'" "$D/hdr/$t.csv"
+		for b in $SOFA_BUCKETS; do
+			printf " '%s'" "$D/bucket/$t.$b.csv"
+		done
+		printf " > '%s' && mv -f '%s' '%s' || echo %s >> '%s'\n" \
+		    "$T/$t.csv.tmp" "$T/$t.csv.tmp" "$T/$t.csv" "$t" \
+		    "$stage/failed"
+	done > "$stage/tables.cmds"
+	for t in $SOFA_DIMS; do
+		merge="awk -v schema='$share/schema/$t.tsv' -f '$share/dimmerge.awk'"
+		if [ -z "$SOFA_BUCKETS" ]; then
+			printf "%s -v ids='%s' '%s'" "$merge" "$D/ids.txt" \
+			    "$D/hdr/$t.csv"
+		else
+			for g in $groups; do
+				gf=$D/group/$t.$g.csv
+				if [ -f "$gf" ] &&
+				    [ -z "$(find "$D/ids/g$g.ids" \
+				    "$share/dimmerge.awk" "$share/schema/$t.tsv" \
+				    -newer "$gf")" ] &&
+				    ! grep -q "^$g" "$stage/buckets"; then
+					continue
+				fi
+				printf "%s -v ids='%s'" "$merge" "$D/ids/g$g.ids"
+				for b in $SOFA_BUCKETS; do
+					case $b in
+					"$g"?) printf " '%s'" "$D/bucket/$t.$b.csv" ;;
+					esac
+				done
+				printf " > '%s' && mv -f '%s' '%s' && " \
+				    "$gf.tmp" "$gf.tmp" "$gf"
+			done
+			printf "%s -v ids='%s'" "$merge" "$D/ids.txt"
+			for g in $groups; do
+				printf " '%s'" "$D/group/$t.$g.csv"
+			done
+		fi
+		printf " > '%s' && mv -f '%s' '%s' || echo %s >> '%s'\n" \
+		    "$T/$t.csv.tmp" "$T/$t.csv.tmp" "$T/$t.csv" "$t" \
+		    "$stage/failed"
+	done > "$stage/merge.cmds"
+	# The dimension tables first: the long ones, started before the cats.
+	cat "$stage/merge.cmds" "$stage/tables.cmds" > "$stage/all.cmds"
+	runall "$stage/all.cmds" ||
+		die "cannot write the tables: $(tr '\n' ' ' < "$stage/failed")"
 	# shellcheck disable=SC2086
 	say tables "$(echo $SOFA_FACTS $SOFA_DIMS | wc -w)" $SOFA_FACTS $SOFA_DIMS
 
 	# 4. Only now are the buckets done.  Their stamps take the time of
-	# the first table written, so that no table is older than a stamp.
+	# the oldest table (they were written in parallel), so that no table
+	# is older than a stamp.
 	if [ "$nbk" -gt 0 ]; then
-		# shellcheck disable=SC2086
-		set -- $SOFA_FACTS $SOFA_DIMS
+		for t in $SOFA_FACTS $SOFA_DIMS; do
+			printf '%s\n' "$T/$t.csv"
+		done | xargs ls -1tr -- | sed 1q > "$stage/oldest" ||
+			die "cannot list the tables"
 		sed "s|.*|$D/bucket/&.ok|" "$stage/buckets" |
-			xargs touch -r "$T/$1.csv" -- ||
+			xargs touch -r "$(cat "$stage/oldest")" -- ||
 			die "cannot mark the buckets done"
 	fi
-	rm -rf -- "$stage" "$D/stale.ids" "$D/stale.buckets"
+	rm -rf -- "$stage"
 }
 
 D=${SOFA_D:?} T=${SOFA_T:?}
@@ -230,6 +272,11 @@ case $D$T in
 *\'*) die "$D: a quote in a path is not supported" ;;
 esac
 : "${SOFA_FACTS=}" "${SOFA_DIMS=}" "${SOFA_BUCKETS=}"
+# One batch at a time in a derived_dir: the batch of a make killed by
+# kill -9 goes on, and the next make's waits for it.
+mkdir -p -- "$D" || die "$D: cannot create"
+exec 7> "$D/.lock" || die "$D/.lock: cannot open"
+flock 7 || die "$D/.lock: cannot lock"
 case ${1:-} in
 ids) ids "${2:?}" ;;
 batch) batch ;;

@@ -8,6 +8,7 @@
 #              buckets), IDS_BB (the ids of bucket BB, index order)
 #   ids.txt    the ids, one per line, only when they differ from D/ids.txt
 #   ids/BB.ids the ids of bucket BB, only when they differ from D/ids/BB.ids
+#   ids/gG.ids the ids of the buckets G0..G9, only when they differ
 # A bucket is the id's last two decimal digits (00..99): a match stays in
 # its bucket for ever, so a new match disturbs one bucket.  Files that do
 # not change keep their modification time, which is what make compares.
@@ -54,6 +55,9 @@ function same(path, arr, n,    line, i, r) {
 	b = sprintf("%02d", s % 100)
 	bn[b]++
 	bid[b, bn[b]] = s
+	g = substr(b, 1, 1)
+	gn[g]++
+	gid[g, gn[g]] = s
 }
 
 END {
@@ -74,6 +78,22 @@ END {
 		f = stage "/ids/" b ".ids"
 		printf "" > f
 		for (i = 1; i <= bn[b]; i++)
+			print one[i] > f
+		close(f)
+	}
+	# The groups of ten buckets (bucket BB is in group B, its first
+	# digit): the ids of each in index order, for the merge of the
+	# dimension tables.
+	for (g = 0; g < 10; g++) {
+		delete one
+		m = gn[g] + 0
+		for (i = 1; i <= m; i++)
+			one[i] = gid[g, i]
+		if (same(D "/ids/g" g ".ids", one, m))
+			continue
+		f = stage "/ids/g" g ".ids"
+		printf "" > f
+		for (i = 1; i <= m; i++)
 			print one[i] > f
 		close(f)
 	}

@@ -12,6 +12,7 @@
 #                          ID, in sections "#sofa:TABLE" (headerless CSV)
 #   bucket/TABLE.BB.csv    one table's rows for the matches of bucket BB
 #   bucket/BB.ok           bucket BB was last rebuilt from these frags
+#   group/TABLE.G.csv      a dimension table merged over buckets G0..G9
 #   tables/TABLE.csv       the candidate tables, with their header: what
 #                          sofa-dq checks and sofa-pipeline publishes
 #
@@ -33,7 +34,8 @@
 # files.  After one new match only that match's frag and its bucket are
 # rebuilt; the tables are re-assembled from the buckets.  The dimension
 # tables (teams, players: one row per team or player over all matches)
-# are built per bucket and merged (share/sofa/dimmerge.awk).
+# are built per bucket and merged (share/sofa/dimmerge.awk) in two levels:
+# buckets into groups of ten, only the groups that changed, then groups.
 #
 # Every file is written to a temporary name and renamed; .DELETE_ON_ERROR
 # removes a target whose recipe failed; the batches keep their work in
@@ -168,6 +170,6 @@ $(TABLE_FILES) &: $(BUCKETS:%=$(D)/bucket/%.ok) $(D)/ids.txt FORCE
 FORCE:
 
 clean-derived:
-	rm -rf $(D)/frag $(D)/bucket $(D)/hdr $(D)/tables $(D)/stage \
+	rm -rf $(D)/frag $(D)/bucket $(D)/group $(D)/hdr $(D)/tables $(D)/stage \
 	    $(D)/stage.ids $(D)/ids $(D)/ids.mk $(D)/ids.txt $(D)/stale.ids \
 	    $(D)/stale.buckets $(D)/tables.list
