@@ -212,21 +212,37 @@ batch() {
 		    "$T/$t.csv.tmp" "$T/$t.csv.tmp" "$T/$t.csv" "$t" \
 		    "$stage/failed"
 	done > "$stage/tables.cmds"
+	# The stale groups, "TABLE G" lines: one of its buckets re-cut, its
+	# file missing, or older than its order, the merge or the schema.
+	if [ -n "$SOFA_DIMS" ] && [ -n "$SOFA_BUCKETS" ]; then
+		find "$D/group" "$D/ids" "$share/dimmerge.awk" "$share/schema" \
+		    -maxdepth 1 -type f -printf '%T@ %p\n' > "$stage/times" ||
+			die "cannot list $D/group"
+		awk -v D="$D" -v share="$share" -v tables="$SOFA_DIMS" \
+		    -v groups="$groups" '
+		    FILENAME ~ /buckets$/ { re[substr($1, 1, 1)] = 1; next }
+		    { t[substr($0, index($0, " ") + 1)] = $1 + 0 }
+		    END {
+			nt = split(tables, tn, " "); ng = split(groups, gn, " ")
+			m = t[share "/dimmerge.awk"]
+			for (i = 1; i <= nt; i++) for (j = 1; j <= ng; j++) {
+			    g = gn[j]; f = D "/group/" tn[i] "." g ".csv"
+			    if ((g in re) || !(f in t) ||
+				t[D "/ids/g" g ".ids"] > t[f] || m > t[f] ||
+				t[share "/schema/" tn[i] ".tsv"] > t[f])
+				print tn[i], g
+			} }' "$stage/buckets" "$stage/times" > "$stage/groups" ||
+			die "cannot list the stale groups"
+	fi
 	for t in $SOFA_DIMS; do
 		merge="awk -v schema='$share/schema/$t.tsv' -f '$share/dimmerge.awk'"
 		if [ -z "$SOFA_BUCKETS" ]; then
 			printf "%s -v ids='%s' '%s'" "$merge" "$D/ids.txt" \
 			    "$D/hdr/$t.csv"
 		else
-			for g in $groups; do
+			while read -r tt g; do
+				[ "$tt" = "$t" ] || continue
 				gf=$D/group/$t.$g.csv
-				if [ -f "$gf" ] &&
-				    [ -z "$(find "$D/ids/g$g.ids" \
-				    "$share/dimmerge.awk" "$share/schema/$t.tsv" \
-				    -newer "$gf")" ] &&
-				    ! grep -q "^$g" "$stage/buckets"; then
-					continue
-				fi
 				printf "%s -v ids='%s'" "$merge" "$D/ids/g$g.ids"
 				for b in $SOFA_BUCKETS; do
 					case $b in
@@ -235,7 +251,7 @@ batch() {
 				done
 				printf " > '%s' && mv -f '%s' '%s' && " \
 				    "$gf.tmp" "$gf.tmp" "$gf"
-			done
+			done < "$stage/groups"
 			printf "%s -v ids='%s'" "$merge" "$D/ids.txt"
 			for g in $groups; do
 				printf " '%s'" "$D/group/$t.$g.csv"
