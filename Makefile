@@ -191,9 +191,18 @@ fuzz: deps-ok
 	SOFA_SHARED='$(abspath ../shared)' sh t/fuzz/run.sh build-fuzz \
 	    $(FUZZ_TIME) $(FUZZ_BIN)
 
-demo: deps-ok all
-	@echo "make demo: the end-to-end demo arrives with the pipeline (issue 7)" >&2
-	@exit 1
+# The whole pipeline on a generated store served on loopback, under
+# build/demo (never data/): share/sofa/demo.sh.
+DEMO_DIR = $(O)/demo
+demo: deps-ok
+	$(Q)$(MAKE) --no-print-directory all $(HELPERS)
+	@PATH='$(abspath $(O))/bin:$(abspath $(O))/t/helper':"$$PATH" \
+	    sh share/sofa/demo.sh $(DEMO_DIR)
+
+# A deployment check against the configured API (sofa-pipeline --smoke):
+# configuration, directories, API contract, a one-match pipeline.
+smoke: all
+	@PATH='$(abspath $(O))/bin':"$$PATH" $(O)/bin/sofa-pipeline --smoke
 
 # --- install ----------------------------------------------------------------
 

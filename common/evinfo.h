@@ -15,7 +15,7 @@
 enum { SOFA_HOME = 0, SOFA_AWAY = 1 };
 
 struct sofa_evinfo {
-	int64_t team_id[2];		/* homeTeam.id, awayTeam.id; 0: absent */
+	int64_t team_id[2];		/* homeTeam.id, awayTeam.id; 0 */
 	int64_t tournament_id;		/* tournament.uniqueTournament.id; 0 */
 	int64_t season_id;		/* season.id; 0 */
 	bool has_start;
@@ -23,7 +23,7 @@ struct sofa_evinfo {
 	int64_t status_code;		/* status.code; -1: absent */
 	const char *status_type;	/* status.type, borrowed; NULL */
 	bool has_score[2];
-	int64_t score[2];		/* homeScore.display, awayScore.display */
+	int64_t score[2];		/* home/awayScore.display */
 	bool extra_time;		/* see sofa_evinfo_parse() */
 };
 

@@ -75,6 +75,9 @@ struct sofa_http {
 	int block_streak;
 	sofa_http_feed_fn *feed;
 	void *feed_arg;
+	sofa_http_poll_fn *poll;
+	void *poll_arg;
+	size_t outside;		/* the poller's outstanding jobs */
 	const volatile sig_atomic_t *intr;
 	bool stopping;
 	int in_cb;		/* depth of callbacks and feeders */
@@ -484,34 +487,15 @@ append(struct curl_slist *l, const char *s)
 	return nl;
 }
 
-static void
-start(struct sofa_http *h, struct xfer *x, double now)
+/* A handle with the options every transfer shares (handles are reused:
+ * options stay set, and libcurl keeps its connections and caches). */
+static CURL *
+new_easy(struct sofa_http *h)
 {
-	CURL *e;
-	char *s;
+	CURL *e = curl_easy_init();
 
-	e = h->npool > 0 ? h->pool[--h->npool] : curl_easy_init();
 	if (e == NULL)
 		sofa_errx(SOFA_EXIT_FAIL, "libcurl: cannot create a handle");
-	curl_easy_reset(e);
-	x->easy = e;
-	clear_try(x);
-	curl_slist_free_all(x->hdrs);
-	x->hdrs = NULL;
-	for (struct curl_slist *l = h->extra; l != NULL; l = l->next)
-		x->hdrs = append(x->hdrs, l->data);
-	if (x->etag != NULL) {
-		s = xasprintf("If-None-Match: %s", x->etag);
-		x->hdrs = append(x->hdrs, s);
-		free(s);
-	}
-	if (x->lm != NULL) {
-		s = xasprintf("If-Modified-Since: %s", x->lm);
-		x->hdrs = append(x->hdrs, s);
-		free(s);
-	}
-	curl_easy_setopt(e, CURLOPT_URL, x->url);
-	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
@@ -527,13 +511,44 @@ start(struct sofa_http *h, struct xfer *x, double now)
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
 	    (curl_off_t)h->max_body);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, h->user_agent);
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
 	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+	return e;
+}
+
+static void
+start(struct sofa_http *h, struct xfer *x, double now)
+{
+	CURL *e;
+	char *s;
+
+	e = h->npool > 0 ? h->pool[--h->npool] : new_easy(h);
+	x->easy = e;
+	clear_try(x);
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
+	if (x->etag != NULL || x->lm != NULL) {
+		for (struct curl_slist *l = h->extra; l != NULL; l = l->next)
+			x->hdrs = append(x->hdrs, l->data);
+		if (x->etag != NULL) {
+			s = xasprintf("If-None-Match: %s", x->etag);
+			x->hdrs = append(x->hdrs, s);
+			free(s);
+		}
+		if (x->lm != NULL) {
+			s = xasprintf("If-Modified-Since: %s", x->lm);
+			x->hdrs = append(x->hdrs, s);
+			free(s);
+		}
+	}
+	curl_easy_setopt(e, CURLOPT_URL, x->url);
+	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs != NULL ? x->hdrs :
+	    h->extra);
+	curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
 	curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
-	curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
 	if (x->redirect)
 		x->redirect = false;
 	else {
@@ -557,6 +572,12 @@ release_easy(struct sofa_http *h, struct xfer *x)
 	if (x->easy == NULL)
 		return;
 	curl_multi_remove_handle(h->multi, x->easy);
+	/* nothing of x may outlive it in a pooled handle */
+	curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, NULL);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA, NULL);
 	if (h->npool < (size_t)h->concurrency)
 		h->pool[h->npool++] = x->easy;
 	else
@@ -948,6 +969,34 @@ sofa_http_set_interrupt(struct sofa_http *h, const volatile sig_atomic_t *flag)
 }
 
 void
+sofa_http_set_poller(struct sofa_http *h, sofa_http_poll_fn *poll, void *arg)
+{
+	h->poll = poll;
+	h->poll_arg = arg;
+	h->outside = 0;
+}
+
+void
+sofa_http_wakeup(struct sofa_http *h)
+{
+	curl_multi_wakeup(h->multi);
+}
+
+/* Let the poller deliver what is done; true if it did anything. */
+static bool
+poll_outside(struct sofa_http *h)
+{
+	size_t before = h->outside;
+
+	if (h->poll == NULL)
+		return false;
+	h->in_cb++;
+	h->outside = h->poll(h->poll_arg);
+	h->in_cb--;
+	return h->outside != before;
+}
+
+void
 sofa_http_stop(struct sofa_http *h)
 {
 	h->stopping = true;
@@ -1076,8 +1125,15 @@ loop(struct sofa_http *h, const bool *until)
 			h->stopping = true;
 		if (h->stopping) {
 			cancel_all(h);
-			h->stopping = false;
 			h->feed = NULL;
+			/* outside work already under way is delivered */
+			poll_outside(h);
+			if (h->outside > 0) {
+				curl_multi_poll(h->multi, NULL, 0, POLL_MS,
+				    NULL);
+				continue;
+			}
+			h->stopping = false;
 			return SOFA_HTTP_RUN_STOPPED;
 		}
 		if (until != NULL && *until)
@@ -1093,10 +1149,11 @@ loop(struct sofa_http *h, const bool *until)
 		if (until != NULL && *until)
 			return SOFA_HTTP_RUN_DONE;
 		if (h->running.n == 0 && h->ready.n == 0 &&
-		    h->waiting.n == 0 && h->feed == NULL)
+		    h->waiting.n == 0 && h->feed == NULL && h->outside == 0)
 			return SOFA_HTTP_RUN_DONE;
 		curl_multi_perform(h->multi, &still);
 		busy = read_done(h);
+		busy = poll_outside(h) || busy;
 		if (busy || h->stopping)
 			continue;
 		ms = POLL_MS;

@@ -213,6 +213,21 @@ struct sofa_http_res *sofa_http_get(struct sofa_http *h,
     const struct sofa_http_req *req);
 void sofa_http_res_free(struct sofa_http_res *res);
 
+/*
+ * Outside work tied to the loop (a writer thread of mirror.h): poll is
+ * called on every turn of the loop, in the loop's thread, after the
+ * transfers are serviced; it may run callbacks and queue requests, and
+ * returns how many of its jobs are still outstanding.  sofa_http_run()
+ * and sofa_http_get() do not finish while any are, and after a stop they
+ * wait for them before returning (their results are delivered, not
+ * cancelled).  sofa_http_wakeup() may be called from any thread (it is
+ * curl_multi_wakeup()) to make the loop turn at once.  NULL removes it.
+ */
+typedef size_t sofa_http_poll_fn(void *arg);
+void sofa_http_set_poller(struct sofa_http *h, sofa_http_poll_fn *poll,
+    void *arg);
+void sofa_http_wakeup(struct sofa_http *h);
+
 /* Requests queued, waiting to retry or in flight. */
 size_t sofa_http_pending(const struct sofa_http *h);
 

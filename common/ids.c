@@ -19,6 +19,7 @@ struct sofa_ids {
 	struct sofa_lr *lr;	/* stdin, while reading it */
 	bool stdin_done;
 	unsigned long nbad;
+	const char *line;	/* the last id's NDJSON line, or NULL */
 	int64_t *seen;		/* open-addressing set, 0 = empty */
 	size_t seencap, nseen;
 };
@@ -43,6 +44,12 @@ sofa_ids_free(struct sofa_ids *ids)
 	sofa_lr_free(ids->lr);
 	free(ids->seen);
 	free(ids);
+}
+
+const char *
+sofa_ids_line(const struct sofa_ids *ids)
+{
+	return ids->line;
 }
 
 unsigned long
@@ -151,6 +158,10 @@ parse_line(struct sofa_ids *ids, char *s, size_t len, int64_t *id)
 			bad(ids, name, ln, v == NULL ? "no event_id" :
 			    "event_id is not a positive integer", s, len);
 		sofa_jdoc_free(doc);
+		if (ok) {
+			s[len] = '\0';
+			ids->line = s;
+		}
 		return ok;
 	}
 	if (len == 0 && (ids->flags & SOFA_IDS_BLANK_OK))
@@ -175,6 +186,7 @@ sofa_ids_next(struct sofa_ids *ids, int64_t *id)
 	int r;
 
 	for (;;) {
+		ids->line = NULL;
 		if (ids->lr == NULL && ids->argi < ids->argc) {
 			const char *a = ids->argv[ids->argi++];
 

@@ -38,6 +38,13 @@ void sofa_ids_free(struct sofa_ids *ids);
  * about ("NAME:LINE: ...") and skipped. */
 int sofa_ids_next(struct sofa_ids *ids, int64_t *id);
 
+/*
+ * The NDJSON index line the last id came from (borrowed, NUL-terminated,
+ * valid until the next sofa_ids_next()), or NULL when it was a plain id
+ * or an operand.  For callers that want more of the line than event_id.
+ */
+const char *sofa_ids_line(const struct sofa_ids *ids);
+
 /* Entries refused so far (the caller's exit status should be 1 if any). */
 unsigned long sofa_ids_nbad(const struct sofa_ids *ids);
 

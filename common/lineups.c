@@ -39,6 +39,18 @@ sofa_lu_find(const struct sofa_lu *lu, int64_t id)
 	return NULL;
 }
 
+int64_t
+sofa_lu_team(const struct sofa_lu *lu, const struct sofa_evinfo *ev, int s)
+{
+	if (ev != NULL && ev->team_id[s] > 0)
+		return ev->team_id[s];
+	for (size_t i = 0; i < lu->n; i++)
+		if (lu->p[i].side == s && !lu->p[i].substitute &&
+		    lu->p[i].has_team && lu->p[i].team_id > 0)
+			return lu->p[i].team_id;
+	return 0;
+}
+
 /* A shirt number written as text ("7"); false for anything else. */
 static bool
 shirt_text(const char *s, int64_t *out)

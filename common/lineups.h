@@ -10,8 +10,11 @@
  *   - captain: the key is present only when true;
  *   - shirt number: shirtNumber (int), else jerseyNumber (the same number
  *     as a string), else player.jerseyNumber;
- *   - team: teamId exists only in the newest format (2025); older
- *     documents leave it to the event's homeTeam/awayTeam;
+ *   - team: teamId exists only in the newest format (2025), and a
+ *     substitute's can name another team of the club (13472737: Yago Noal,
+ *     212171, a reserve side): the side's team is the event's
+ *     homeTeam/awayTeam, else the teamId of its starters
+ *     (sofa_lu_team());
  *   - statistics: absent, {} (unused substitutes), or an object; "[]" is
  *     read as {} (re-serialized documents); minutesPlayed and rating are
  *     picked out, the rest stays in the document for the caller.
@@ -40,7 +43,7 @@ struct sofa_lu_player {
 	bool has_shirt;
 	int64_t shirt;
 	bool has_team;
-	int64_t team_id;		/* teamId */
+	int64_t team_id;		/* teamId (see sofa_lu_team()) */
 	const struct sofa_jv *stats;	/* statistics, NULL when absent */
 	bool has_minutes;
 	int64_t minutes;		/* statistics.minutesPlayed */
@@ -81,6 +84,13 @@ bool sofa_lu_parse(struct sofa_lu *lu, struct sofa_xf *xf,
 /* The entry of player id, or NULL. */
 const struct sofa_lu_player *sofa_lu_find(const struct sofa_lu *lu,
     int64_t id);
+
+/*
+ * The team of side s: ev's team id when it has one (ev may be NULL), else
+ * the teamId of the side's first starter that has one, else 0.
+ */
+int64_t sofa_lu_team(const struct sofa_lu *lu, const struct sofa_evinfo *ev,
+    int s);
 
 /* "home" or "away". */
 const char *sofa_side_name(int side);

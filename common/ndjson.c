@@ -101,6 +101,17 @@ utf8_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+bool
+sofa_utf8_valid(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	for (size_t i = 0, l; i < n; i += l)
+		if ((l = utf8_len(s + i, n - i)) == 0)
+			return false;
+	return true;
+}
+
 void
 sofa_json_quote(FILE *fp, const char *str, size_t n)
 {

@@ -50,6 +50,10 @@ void sofa_jw_kreal(struct sofa_jw *w, const char *key, double v);
 void sofa_jw_kbool(struct sofa_jw *w, const char *key, bool v);
 void sofa_jw_knull(struct sofa_jw *w, const char *key);
 
+/* Whether the n bytes at s are valid UTF-8 (no overlong forms, no
+ * surrogates, nothing above U+10FFFF). */
+bool sofa_utf8_valid(const char *s, size_t n);
+
 /* Write s (n bytes) as a quoted JSON string to fp. */
 void sofa_json_quote(FILE *fp, const char *s, size_t n);
 

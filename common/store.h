@@ -148,12 +148,38 @@ int sofa_store_put(const char *raw_base, const char *path, const void *body,
     size_t len);
 
 /*
+ * Staged writes, for a writer that commits many files at once (a group
+ * commit: write every new file, make them durable with one sync, then
+ * rename them all, then one sync for the renames).  sofa_stage_new() puts
+ * the len bytes at buf in a new temp file ".NAME.tmp.PID-N" beside path
+ * (directories made as needed), closed but neither synced nor visible;
+ * sofa_stage_commit() renames it over path; sofa_stage_abort() removes it.
+ * Both free the stage.  Unlike sofa_af_*, temp files are not removed on a
+ * signal: a program that stages handles SIGINT/SIGTERM/SIGHUP itself and
+ * commits or aborts what it staged before it exits.  Safe to use from
+ * several threads at once.  NULL / -1 with errno set on failure.
+ */
+struct sofa_stage;
+struct sofa_stage *sofa_stage_new(const char *path, const void *buf,
+    size_t len);
+int sofa_stage_commit(struct sofa_stage *st);
+void sofa_stage_abort(struct sofa_stage *st);
+
+/*
+ * Make everything written to the file system holding dir durable (the
+ * data of staged files before they are renamed, then the renames):
+ * syncfs(2) where there is one, else sync(2).  Returns 0 or -1 with errno.
+ */
+int sofa_store_sync(const char *dir);
+
+/*
  * Keep a bad body for diagnosis: QDIR/PATH.STAMP.body holds the bytes as
  * received (any content, possibly not JSON) and QDIR/PATH.STAMP.meta the
  * meta m (why it was refused in m->error), STAMP being the UTC time
  * "YYYYMMDDTHHMMSSZ" of now (with "-N" added when taken).  Never touches
- * the raw store.  Returns the body file's name (new, caller frees) or NULL
- * with errno set.
+ * the raw store.  Written by staging (below), so any thread may call it.
+ * Returns the body file's name (new, caller frees) or NULL with errno
+ * set.
  */
 char *sofa_store_quarantine(const char *qdir, const char *path,
     const void *body, size_t len, const struct sofa_meta *m, time_t now);

@@ -84,7 +84,8 @@ sofa_xf_new(const struct sofa_xf_opts *o, int argc, char *argv[])
 	xf->raw_base = sofa_cfg_str(xf->cfg, "raw_base");
 	xf->max_body = (size_t)sofa_cfg_int(xf->cfg, "max_body");
 	xf->ids = sofa_ids_new(argc, argv,
-	    (size_t)sofa_cfg_int(xf->cfg, "max_line"), SOFA_IDS_BLANK_OK);
+	    (size_t)sofa_cfg_int(xf->cfg, "max_line"),
+	    SOFA_IDS_BLANK_OK | SOFA_IDS_UNIQUE);
 	if (o->unbuffered)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	xf->progress = !o->quiet && isatty(STDERR_FILENO);
@@ -160,11 +161,35 @@ sofa_xf_id(const struct sofa_xf *xf)
 	return xf->id;
 }
 
+/* An absent document: noted when the match needs it. */
+static void
+absent(struct sofa_xf *xf, struct xf_slot *s, enum sofa_xf_need need)
+{
+	if (need != SOFA_XF_NEED)
+		return;
+	xf->nabsent++;
+	sofa_xf_note(xf, "%s not in the store (%s), skipped", s->d.endpoint,
+	    s->file);
+}
+
+/* Forget the document of slot s (absent, or bad when failed). */
+static const struct sofa_xdoc *
+drop(struct sofa_xf *xf, struct xf_slot *s, bool failed)
+{
+	if (failed)
+		xf->failed = true;
+	sofa_jdoc_free(s->doc);
+	s->doc = NULL;
+	return NULL;
+}
+
 const struct sofa_xdoc *
 sofa_xf_load(struct sofa_xf *xf, const char *endpoint, enum sofa_xf_need need)
 {
 	char path[SOFA_APIPATH_LEN];
+	const struct sofa_jv *err;
 	struct xf_slot *s;
+	int64_t code;
 	int ioerr;
 
 	for (size_t i = 0; i < xf->nslot; i++)
@@ -179,13 +204,9 @@ sofa_xf_load(struct sofa_xf *xf, const char *endpoint, enum sofa_xf_need need)
 	    &ioerr);
 	s->d.file = s->file;
 	if (s->doc == NULL) {
-		if (ioerr == ENOENT) {
-			if (need == SOFA_XF_NEED) {
-				xf->nabsent++;
-				sofa_xf_note(xf, "no %s in the store (%s); "
-				    "skipped", endpoint, s->file);
-			}
-		} else
+		if (ioerr == ENOENT)
+			absent(xf, s, need);
+		else
 			xf->failed = true;	/* sofa_store_load warned */
 		return NULL;
 	}
@@ -193,10 +214,24 @@ sofa_xf_load(struct sofa_xf *xf, const char *endpoint, enum sofa_xf_need need)
 	if (!sofa_jv_is_obj(s->d.root)) {
 		sofa_warnx("%s: expected an object at the top, got %s",
 		    s->file, sofa_jv_type(s->d.root));
-		xf->failed = true;
-		sofa_jdoc_free(s->doc);
-		s->doc = NULL;
-		return NULL;
+		return drop(xf, s, true);
+	}
+	err = sofa_jv_get(s->d.root, "error");
+	if (sofa_jv_is_obj(err)) {
+		/* A mirror that kept the API's error body: 404 is absence,
+		 * anything else a document we cannot use. */
+		if (sofa_jv_int(sofa_jv_get(err, "code"), &code) &&
+		    code == 404) {
+			absent(xf, s, need);
+			return drop(xf, s, false);
+		}
+		if (sofa_jv_int(sofa_jv_get(err, "code"), &code))
+			sofa_warnx("%s: an API error body, not a document "
+			    "(code %lld)", s->file, (long long)code);
+		else
+			sofa_warnx("%s: an API error body, not a document",
+			    s->file);
+		return drop(xf, s, true);
 	}
 	return &s->d;
 }

@@ -5,22 +5,25 @@
  *
  * The input convention, the same in every transform:
  *   - match ids as operands, or one per line on stdin (also for the operand
- *     "-"), plain or as NDJSON lines of the match index (ids.h); a bad id
- *     is warned about with its line number and skipped;
+ *     "-"), plain or as NDJSON lines of the match index (ids.h), each id
+ *     once (repeats are skipped quietly); a bad id is warned about with
+ *     its line number and skipped;
  *   - each id is resolved against raw_base: the document of endpoint E is
  *     RAW_BASE/event/ID.json for "event", RAW_BASE/event/ID/E.json
  *     otherwise;
  *   - rows go to stdout as CSV with a header (-H: without it), or NDJSON
  *     with -j;
  *   - a match whose input document is absent is skipped with a note on
- *     stderr ("ID: no lineups in the store (FILE); skipped"), which is not
- *     an error; -q silences the notes;
+ *     stderr ("ID: lineups not in the store (FILE), skipped"), which is
+ *     not an error; -q silences the notes; a stored API error body with
+ *     code 404 counts as absent, any other as a bad document;
  *   - a document that cannot be read, is not JSON or breaks the contract
  *     is named with the key ("FILE: home.players[3].player.id: expected an
  *     integer, got string"), the program goes on with what it can, and
  *     exits 1 at the end;
  *   - streaming: one match at a time, its documents freed before the next,
- *     so memory stays flat whatever the number of matches.
+ *     so memory stays flat whatever the number of matches (but for the set
+ *     of ids seen, 16 to 32 bytes per distinct id).
  *
  * A transform's main reads like this:
  *
@@ -144,9 +147,10 @@ enum sofa_xf_need {
 /*
  * Load the document of endpoint for the current match.  Returns it
  * (borrowed, valid until the next sofa_xf_next()), or NULL when it is
- * absent (noted on stderr for SOFA_XF_NEED, unless -q), unreadable, not
- * JSON, or its root is not an object (each warned about with the file
- * name, and the run will exit 1).  A second call for the same endpoint
+ * absent (noted on stderr for SOFA_XF_NEED, unless -q; a stored 404 error
+ * body counts as absent), unreadable, not JSON, its root is not an object
+ * or is another error body (each warned about with the file name, and the
+ * run will exit 1).  A second call for the same endpoint
  * returns the same document.
  */
 const struct sofa_xdoc *sofa_xf_load(struct sofa_xf *xf, const char *endpoint,

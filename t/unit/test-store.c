@@ -21,27 +21,8 @@
 #include "capture.h"
 #include "io.h"
 #include "store.h"
+#include "tmpdir.h"
 #include "xalloc.h"
-
-static char dir[64];
-
-static int
-setup(void **state)
-{
-	(void)state;
-	strcpy(dir, "/tmp/sofa-test-store.XXXXXX");
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	return system(cmd);
-}
 
 /* The content of DIR/REL (new), or NULL. */
 static char *

@@ -50,6 +50,10 @@ setup_store(void **state)
 	put("event/2.json", "{\"event\":{\"id\":2}}");	/* no lineups */
 	put("event/3/lineups.json", "{\"confirmed\":tru");	/* broken */
 	put("event/4/lineups.json", "[1,2]");		/* not an object */
+	put("event/5/lineups.json",
+	    "{\"error\":{\"code\":404,\"message\":\"Not Found\"}}");
+	put("event/6/lineups.json",
+	    "{\"error\":{\"code\":403,\"reason\":\"challenge\"}}");
 	return 0;
 }
 
@@ -80,16 +84,17 @@ static void
 loads_and_notes(void **state)
 {
 	char a1[] = "1", a2[] = "2", a3[] = "3", a4[] = "4", a5[] = "x9";
-	char *argv[] = { a1, a2, a3, a4, a5 };
+	char a6[] = "5", a7[] = "6", a8[] = "1";
+	char *argv[] = { a1, a2, a3, a4, a5, a6, a7, a8 };
 	const struct sofa_xdoc *d;
 	struct sofa_xf *xf;
 	const char *err;
 	int64_t id;
-	bool seen[5] = { false };
+	bool seen[7] = { false };
 
 	(void)state;
 	capture_begin();
-	xf = start(argv, 5, false);
+	xf = start(argv, 8, false);
 	while (sofa_xf_next(xf, &id)) {
 		assert_int_equal(sofa_xf_id(xf), id);
 		d = sofa_xf_load(xf, "lineups", SOFA_XF_NEED);
@@ -110,14 +115,17 @@ loads_and_notes(void **state)
 			assert_null(sofa_xf_load(xf, "incidents",
 			    SOFA_XF_WANT));
 	}
-	assert_int_equal(sofa_xf_nmatches(xf), 4);
-	assert_int_equal(sofa_xf_nabsent(xf), 1);
+	assert_int_equal(sofa_xf_nmatches(xf), 6);	/* 1 once */
+	assert_int_equal(sofa_xf_nabsent(xf), 2);
 	assert_int_equal(sofa_xf_end(xf), SOFA_EXIT_FAIL);
 	err = capture_end();
 	assert_true(seen[1]);
-	assert_false(seen[2] || seen[3] || seen[4]);
-	assert_non_null(strstr(err, ": 2: no lineups in the store ("));
-	assert_non_null(strstr(err, "/event/2/lineups.json); skipped"));
+	assert_false(seen[2] || seen[3] || seen[4] || seen[5] || seen[6]);
+	assert_non_null(strstr(err, ": 2: lineups not in the store ("));
+	assert_non_null(strstr(err, "/event/2/lineups.json), skipped"));
+	assert_non_null(strstr(err, "/event/5/lineups.json), skipped"));
+	assert_non_null(strstr(err, "/event/6/lineups.json: an API error "
+	    "body, not a document (code 403)"));
 	assert_null(strstr(err, "incidents"));
 	assert_non_null(strstr(err, "/event/3/lineups.json:1: invalid JSON"));
 	assert_non_null(strstr(err, "/event/4/lineups.json: expected an "

@@ -1,0 +1,237 @@
+#!/bin/sh
+# build.sh - the batch work behind pipeline.mk (run by make, not by hand).
+#
+#	build.sh ids INDEX	the match ids of the index (ids.awk)
+#	build.sh batch		rebuild what make found stale, then the tables
+#
+# make decides what is stale and hands it over in the environment and two
+# files: SOFA_D (derived_dir), SOFA_R (raw_base), SOFA_T (the candidate
+# tables), SOFA_JOBS, SOFA_FACTS and SOFA_DIMS (the tables to build),
+# SOFA_BUCKETS (the non-empty buckets), SOFA_PROG_<table> (the program
+# that writes a table); D/stale.ids (the matches whose frag is stale) and
+# D/stale.buckets (the buckets whose member list changed).  The batch runs
+# each fact-table program once over the stale matches and cuts the output
+# into per-match frags (split.awk), re-cuts the stale buckets from their
+# frags (bucket.awk), runs each dimension-table program once per stale
+# bucket, and assembles every table from its buckets (cat, dimmerge.awk).
+# Work happens in D/stage, emptied first, and lands by rename: frags and
+# buckets, then the tables, then the bucket stamps, so that whatever
+# moment it is killed at, the next make finds stale what is not done.
+set -u
+
+sofa_prog=build.sh
+share=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd) || exit 2
+
+die() {
+	printf '%s: %s\n' "$sofa_prog" "$*" >&2
+	exit 1
+}
+
+# prog TABLE: the command that writes TABLE (words: program and options).
+prog() {
+	eval "printf '%s\n' \"\${SOFA_PROG_$1:-}\""
+}
+
+# movein SRC DST: rename every file of directory SRC into DST.
+movein() {
+	find "$1" -type f -exec mv -f -t "$2" -- {} + ||
+		die "cannot move $1/* into $2"
+}
+
+# runall LIST: run the command lines of file LIST, SOFA_JOBS at a time;
+# false when any failed (each failure is named).
+runall() {
+	_n=${SOFA_JOBS:-1}
+	[ "$_n" -ge 1 ] 2>/dev/null || _n=1
+	awk -v n="$_n" -v dir="$stage" '{ print > (dir "/run." (NR - 1) % n) }' \
+	    "$1"
+	: > "$stage/failed"
+	for _s in "$stage"/run.*; do
+		[ -f "$_s" ] || continue
+		sh "$_s" &
+	done
+	wait
+	! [ -s "$stage/failed" ]
+}
+
+# header TABLE: D/hdr/TABLE.csv, asking the program when it is missing.
+header() {
+	[ -s "$D/hdr/$1.csv" ] && return 0
+	# shellcheck disable=SC2046
+	if ! $(prog "$1") -q </dev/null > "$D/hdr/$1.csv.tmp" ||
+	    ! mv -f "$D/hdr/$1.csv.tmp" "$D/hdr/$1.csv"; then
+		die "$(prog "$1"): cannot get the header of $1"
+	fi
+}
+
+# ids INDEX: D/ids.mk and the id lists, when the index (or ids.awk) is
+# newer than ids.mk.
+ids() {
+	if [ -f "$D/ids.mk" ] && [ -z "$(find "$1" "$share/ids.awk" \
+	    -newer "$D/ids.mk" 2>/dev/null)" ]; then
+		return 0
+	fi
+	stage=$D/stage.ids
+	rm -rf -- "$stage"
+	mkdir -p "$stage/ids" "$D/ids" || die "$D: cannot create"
+	src=$1
+	[ -f "$src" ] || src=/dev/null
+	awk -v D="$D" -v stage="$stage" -f "$share/ids.awk" "$src" ||
+		die "$1: bad match index"
+	movein "$stage/ids" "$D/ids"
+	if [ -f "$stage/ids.txt" ]; then
+		mv -f "$stage/ids.txt" "$D/ids.txt" || die "$D/ids.txt"
+	fi
+	mv -f "$stage/ids.mk" "$D/ids.mk" || die "$D/ids.mk"
+	rm -rf -- "$stage"
+}
+
+# say WHAT N WORDS...: a line of the build report, the words when few.
+say() {
+	_what=$1 _n=$2
+	shift 2
+	if [ "$_n" -le 8 ]; then
+		printf '  %-8s %s (%s)\n' "$_what" "$_n" "$*"
+	else
+		printf '  %-8s %s\n' "$_what" "$_n"
+	fi
+}
+
+batch() {
+	stage=$D/stage
+	rm -rf -- "$stage"
+	mkdir -p "$stage/out" "$stage/frag" "$stage/hdr" "$stage/bucket" \
+	    "$stage/rev" "$D/frag" "$D/bucket" "$D/hdr" "$T" ||
+		die "$D: cannot create"
+
+	# The stale matches, and every bucket that must be re-cut: those of
+	# the stale matches, those make named, those with a file missing.
+	awk '{ for (i = 1; i <= NF; i++) print $i }' "$D/stale.ids" \
+	    > "$stage/ids" || die "$D/stale.ids"
+	for b in $SOFA_BUCKETS; do
+		for t in $SOFA_FACTS $SOFA_DIMS; do
+			[ -f "$D/bucket/$t.$b.csv" ] || { echo "$b"; break; }
+		done
+	done > "$stage/missing"
+	awk -v want="$SOFA_BUCKETS" '
+	    BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) ok[w[i]] = 1 }
+	    FILENAME ~ /ids$/ { b[sprintf("%02d", $1 % 100)] = 1; next }
+	    { for (i = 1; i <= NF; i++) b[$i] = 1 }
+	    END { for (k = 0; k < 100; k++) { x = sprintf("%02d", k)
+	        if ((x in b) && (x in ok)) print x } }' \
+	    "$D/stale.buckets" "$stage/missing" "$stage/ids" \
+	    > "$stage/buckets" || die "cannot list the stale buckets"
+	nids=$(awk 'END { print NR }' "$stage/ids")
+	nbk=$(awk 'END { print NR }' "$stage/buckets")
+
+	# 1. The fact-table programs, once each over the stale matches, cut
+	# into per-match frags.
+	if [ "$nids" -gt 0 ] && [ -n "$SOFA_FACTS" ]; then
+		set --
+		for t in $SOFA_FACTS; do
+			printf "%s -q < '%s' > '%s' || echo %s >> '%s'\\n" \
+			    "$(prog "$t")" "$stage/ids" "$stage/out/$t.csv" \
+			    "$t" "$stage/failed"
+			set -- "$@" "$stage/out/$t.csv"
+		done > "$stage/facts.cmds"
+		runall "$stage/facts.cmds" ||
+			die "failed: $(tr '\n' ' ' < "$stage/failed")"
+		awk -v frag="$stage/frag" -v hdr="$stage/hdr" \
+		    -f "$share/split.awk" "$stage/ids" "$@" || exit 1
+		movein "$stage/hdr" "$D/hdr"
+		movein "$stage/frag" "$D/frag"
+		# shellcheck disable=SC2046
+		say frags "$nids" $(sed 8q "$stage/ids")
+	elif [ "$nids" -gt 0 ]; then
+		# Only dimension tables: empty frags mark the matches done.
+		while read -r id; do
+			: > "$stage/frag/$id.csv"
+		done < "$stage/ids"
+		movein "$stage/frag" "$D/frag"
+	fi
+
+	# 2. The stale buckets: fact tables re-cut from the frags, dimension
+	# tables from their program over the bucket's matches, newest first.
+	if [ "$nbk" -gt 0 ]; then
+		if [ -n "$SOFA_FACTS" ]; then
+			awk -v D="$D" -v out="$stage/bucket" \
+			    -v tables="$SOFA_FACTS" -f "$share/bucket.awk" \
+			    "$stage/buckets" || exit 1
+		fi
+		if [ -n "$SOFA_DIMS" ]; then
+			awk -v D="$D" -v rev="$stage/rev" '{
+			    f = D "/ids/" $1 ".ids"; n = 0
+			    while ((getline id < f) > 0) l[++n] = id
+			    close(f); o = rev "/" $1 ".ids"; printf "" > o
+			    for (i = n; i >= 1; i--) print l[i] > o
+			    close(o) }' "$stage/buckets" ||
+				die "cannot list the buckets' matches"
+			while read -r b; do
+				for t in $SOFA_DIMS; do
+					printf "%s -q < '%s' > '%s' || echo %s >> '%s'\\n" \
+					    "$(prog "$t")" "$stage/rev/$b.ids" \
+					    "$stage/bucket/$t.$b.csv" "$t.$b" \
+					    "$stage/failed"
+				done
+			done < "$stage/buckets" > "$stage/dims.cmds"
+			runall "$stage/dims.cmds" ||
+				die "failed: $(tr '\n' ' ' < "$stage/failed")"
+		fi
+		movein "$stage/bucket" "$D/bucket"
+		# shellcheck disable=SC2046
+		say buckets "$nbk" $(sed 8q "$stage/buckets")
+	fi
+
+	# 3. The tables, each from its buckets (in bucket order), through a
+	# temporary name.
+	for t in $SOFA_FACTS; do
+		header "$t"
+		set -- "$D/hdr/$t.csv"
+		for b in $SOFA_BUCKETS; do
+			set -- "$@" "$D/bucket/$t.$b.csv"
+		done
+		if ! cat -- "$@" > "$T/$t.csv.tmp" ||
+		    ! mv -f "$T/$t.csv.tmp" "$T/$t.csv"; then
+			die "$T/$t.csv: cannot write"
+		fi
+	done
+	for t in $SOFA_DIMS; do
+		set --
+		for b in $SOFA_BUCKETS; do
+			set -- "$@" "$D/bucket/$t.$b.csv"
+		done
+		if [ $# -eq 0 ]; then
+			header "$t"
+			set -- "$D/hdr/$t.csv"
+		fi
+		if ! awk -v schema="$share/schema/$t.tsv" -v ids="$D/ids.txt" \
+		    -f "$share/dimmerge.awk" "$@" > "$T/$t.csv.tmp" ||
+		    ! mv -f "$T/$t.csv.tmp" "$T/$t.csv"; then
+			die "$T/$t.csv: cannot write"
+		fi
+	done
+	# shellcheck disable=SC2086
+	say tables "$(echo $SOFA_FACTS $SOFA_DIMS | wc -w)" $SOFA_FACTS $SOFA_DIMS
+
+	# 4. Only now are the buckets done.  Their stamps take the time of
+	# the first table written, so that no table is older than a stamp.
+	if [ "$nbk" -gt 0 ]; then
+		# shellcheck disable=SC2086
+		set -- $SOFA_FACTS $SOFA_DIMS
+		sed "s|.*|$D/bucket/&.ok|" "$stage/buckets" |
+			xargs touch -r "$T/$1.csv" -- ||
+			die "cannot mark the buckets done"
+	fi
+	rm -rf -- "$stage" "$D/stale.ids" "$D/stale.buckets"
+}
+
+D=${SOFA_D:?} T=${SOFA_T:?}
+case $D$T in
+*\'*) die "$D: a quote in a path is not supported" ;;
+esac
+: "${SOFA_FACTS=}" "${SOFA_DIMS=}" "${SOFA_BUCKETS=}"
+case ${1:-} in
+ids) ids "${2:?}" ;;
+batch) batch ;;
+*) die "usage: build.sh ids INDEX | batch" ;;
+esac
