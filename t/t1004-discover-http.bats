@@ -272,3 +272,37 @@ ROUNDS=unique-tournament/17/season/10356/events/round
 	printf '%s\n' "$output" >offline
 	cmp online offline
 }
+
+@test "the recorded daily lists over HTTP: 100, 110, 120, 60 and 70 survive" {
+	DAILY=$FIXTURES/other/scheduled-events
+	set -- "$DAILY"/newhask777__fastapi-predictions__json__all@ea286fbbff.json \
+	    "$DAILY"/akkradet__sofascore-scraper__scheduled-events@*.json \
+	    "$DAILY"/newhask777__fastapi-predictions__json__all@9889c0c9d0.json \
+	    "$DAILY"/newhask777__fastapi-predictions__json__all@f5c59dfa62.json
+	[ $# -eq 7 ]
+	# each recorded list served as the list of a day of its own
+	d=0
+	for f in "$@"; do
+		d=$((d + 1))
+		printf 'sport/football/scheduled-events/2024-01-0%s 200 body=%s ; repeat\n' "$d" "$f"
+	done >scenario
+	serve "$FIXTURES/store" scenario
+	for d in $(seq 1 $#); do
+		sofa-fetch get --store "sport/football/scheduled-events/2024-01-0$d" >/dev/null
+	done
+	sofa-discover -m matches 17 2015/16
+	run -0 --separate-stderr sofa-discover -m events "$RAW"/sport/football/scheduled-events/*.json
+	assert_equal "$output" ""
+	# every status as many times as the lists hold it (each id once)
+	for c in 100 110 120 60 70; do
+		want=$(cat "$@" | jq -r --argjson c "$c" '.events[] |
+		    select(.status.code == $c) | .id' | sort -u | wc -l)
+		have=$(jq -c --argjson c "$c" 'select(.status_code == $c and
+		    .season_id != 10356)' "$IX" | wc -l)
+		[ "$want" -gt 0 ] && [ "$have" -eq "$want" ] ||
+		    fail "status $c: $have of $want"
+	done
+	# the season discovered first is still whole beside them
+	[ "$(jq -c 'select(.season_id == 10356)' "$IX" | wc -l)" -eq 390 ]
+	[ "$(jq -r .event_id "$IX" | sort | uniq -d | wc -l)" -eq 0 ]
+}
