@@ -147,8 +147,7 @@ ROUNDS=unique-tournament/17/season/10356/events/round
 	printf '%s\n' "$ROUNDS/20 challenge ; repeat" >scenario
 	serve "$FIXTURES/store" scenario
 	run -4 --separate-stderr sofa-discover -m matches 17 2015/16
-	stderr_has "sofa-discover: $ROUNDS/20: the upstream refused the request"
-	stderr_has "try a lower rate, another user_agent or headers, or a proxy"
+	assert_equal "$stderr" "sofa-discover: $ROUNDS/20: the upstream refused the request (HTTP 403 challenge): it is blocking this client, which does not mean there is no data; try a lower rate (rate), a browser User-Agent or headers (user_agent, headers), or another network or proxy (https_proxy)"
 	# rounds 1 to 19 merged, nothing after the refusal asked
 	[ "$(jq -c 'select(.round >= 20)' "$IX" | wc -l)" -eq 0 ]
 	[ "$(jq -c 'select(.round < 20)' "$IX" | wc -l)" -eq 190 ]
@@ -206,12 +205,24 @@ ROUNDS=unique-tournament/17/season/10356/events/round
 	    [.[0].status, .[1].status, (.[1].t_recv - .[0].t_done >= 1.95)] |
 	    map(tostring) | join(\" \")" "$FAKESOFA_LOG"
 	assert_output "429 200 true"
+	# throttled to the last try: exit 1, the path named, the rest listed
+	printf '%s\n' "$ROUNDS/9 429 retry-after=1 ; repeat" >scenario
+	fakesofa_reload
+	SOFASCORE_RETRIES=1 run -1 --separate-stderr sofa-discover matches 17 2015/16
+	[ "${#lines[@]}" -eq 380 ]
+	assert_equal "$stderr" "sofa-discover: $ROUNDS/9: the upstream throttled the requests (HTTP 429 (2 tries)): try a lower rate"
+	# a Retry-After longer than retry_after_max ends the request at once
+	printf '%s\n' "$ROUNDS/10 429 retry-after=500 ; repeat" >scenario
+	fakesofa_reload
+	SOFASCORE_RETRY_AFTER_MAX=60 run -1 --separate-stderr sofa-discover matches 17 2015/16
+	[ "${#lines[@]}" -eq 380 ]
+	assert_equal "$stderr" "sofa-discover: $ROUNDS/10: the upstream throttled the requests (HTTP 429; Retry-After 500 s is longer than retry_after_max (60 s)): try a lower rate"
 	# an HTTP date works the same
 	printf '%s\n' "$ROUNDS/8 429 retry-after-date=2 ; pass" >scenario
 	fakesofa_reload
 	rm -rf data
 	run -0 sofa-discover matches 17 2015/16
-	fakesofa_wait_log 82
+	fakesofa_wait_log 163
 	run jq -rs "map(select(.path == \"$ROUNDS/8\")) | sort_by(.seq) |
 	    [.[-2].status, .[-1].status, (.[-1].t_recv - .[-2].t_done >= 1.95)] |
 	    map(tostring) | join(\" \")" "$FAKESOFA_LOG"
@@ -222,7 +233,7 @@ ROUNDS=unique-tournament/17/season/10356/events/round
 	printf '%s\n' "$ROUNDS/12 invalid-json ; repeat" "$ROUNDS/13 html ; pass" >scenario
 	serve "$FIXTURES/store" scenario
 	run -1 --separate-stderr sofa-discover -m matches 17 2015/16
-	stderr_has "sofa-discover: $ROUNDS/12: "
+	assert_equal "$stderr" "sofa-discover: $ROUNDS/12: HTTP 200 body is not JSON (application/json, 47 bytes): unexpected end of data at byte 47 (3 tries)"
 	[ "$(jq -c 'select(.round == 12)' "$IX" | wc -l)" -eq 0 ]
 	[ "$(jq -c 'select(.round == 13)' "$IX" | wc -l)" -eq 10 ]
 	[ "$(wc -l <"$IX")" -eq 380 ]
