@@ -39,16 +39,25 @@ ROUNDS=unique-tournament/17/season/10356/events/round
 
 @test "the seasons of every recorded competition, over HTTP" {
 	serve "$FIXTURES/store"
+	n=0
 	for f in "$FIXTURES"/store/unique-tournament/*/seasons.json; do
 		ut=$(basename "$(dirname "$f")")
 		run -0 --separate-stderr sofa-discover seasons "$ut"
-		printf '%s\n' "$output" | jq -r '[.season_id, .year] | @tsv' >got
-		jq -r '.seasons[] | [.id, .year] | @tsv' "$f" >want
+		printf '%s\n' "$output" >got.ndjson
+		jq -r '[.tournament_id, .season_id, .name, .year] | @tsv' \
+		    got.ndjson >got
+		jq -r --argjson ut "$ut" '.seasons[] |
+		    [$ut, .id, .name, .year] | @tsv' "$f" >want
+		[ -s want ] || fail "tournament $ut: no seasons recorded"
 		diff -u want got || fail "tournament $ut"
+		n=$((n + 1))
 		# kept in the raw store, byte for byte, with its .meta
 		cmp "$f" "$RAW/unique-tournament/$ut/seasons.json"
 		[ "$(jq -r .outcome "$RAW/unique-tournament/$ut/seasons.meta")" = ok ]
 	done
+	[ "$n" -eq 11 ]
+	fakesofa_wait_log 11
+	[ "$(wc -l <"$FAKESOFA_LOG")" -eq 11 ]
 }
 
 @test "EPL 2015/16 over HTTP: 390 ids, the round files' own, all stored" {

@@ -2,8 +2,10 @@
  * sofa-discover - every match of a competition and season, into the match
  * index.
  *
- * Reads the API (through the http module and its policy, keeping every
- * response in the raw store) or, with --offline, the raw store alone: the
+ * Reads the API through the mirror layer that sofa-fetch uses (mirror.h:
+ * the http engine and its policy, conditional requests, the API contract,
+ * every body kept in the raw store or quarantined) or, with --offline, the
+ * raw store alone: the
  * seasons of a competition, then each selected season's rounds and round
  * events, or its paginated last/next event lists when it has no rounds.
  * Writes one NDJSON index line per match (docs/sofa.7, "THE MATCH INDEX")
