@@ -15,6 +15,11 @@
 #include "timeutil.h"
 #include "xalloc.h"
 
+const char sofa_discover_advice[] =
+    "it is blocking this client, which does not mean there is no data; "
+    "try a lower rate (rate), a browser User-Agent or headers (user_agent, "
+    "headers), or another network or proxy (https_proxy)";
+
 const char *const sofa_index_keys[] = {
 	"event_id", "tournament_id", "tournament", "season_id", "season",
 	"round", "round_name", "round_slug", "start_utc", "status_code",
@@ -234,8 +239,8 @@ get(struct sofa_walk *w, const char *path, enum sofa_got *got)
 			*got = SOFA_GOT_ABSENT;
 		else if (code == 403) {
 			sofa_warnx("%s: the upstream refused the request "
-			    "(an error 403 in the body): try a lower rate, "
-			    "another user_agent or headers, or a proxy", path);
+			    "(an error 403 in the body): %s", path,
+			    sofa_discover_advice);
 			*got = SOFA_GOT_REFUSED;
 		} else {
 			sofa_warnx("%s: the body is an error object (code "

@@ -62,6 +62,10 @@ bool sofa_event_line(struct sofa_ix *ix, const struct sofa_jv *ev,
 long sofa_events_body(struct sofa_ix *ix, const struct sofa_jv *root,
     const struct sofa_evctx *ctx, const char *where, size_t *n);
 
+/* What a refusal's message adds after its reason: that it is a block,
+ * not an absence of data, and what to try. */
+extern const char sofa_discover_advice[];
+
 /* What a getter found at an API path. */
 enum sofa_got {
 	SOFA_GOT_BODY,		/* *doc set (caller frees) */

@@ -265,6 +265,8 @@ absorb(struct sofa_ixent *w, const struct sofa_ixent *l)
 		    take[i]->val);
 	}
 	out[o++] = '}';
+	out[o] = '\0';	/* o <= w->len + l->len: the values taken from l
+			 * replace a null each */
 	free(w->line);
 	w->line = out;
 	w->len = o;

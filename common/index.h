@@ -37,7 +37,8 @@ struct sofa_ixent {
 	int64_t id;		/* event_id */
 	int64_t start;		/* start_utc, Unix seconds */
 	int64_t changed;	/* changed_utc, Unix seconds */
-	char *line;		/* the line without its newline; owned */
+	char *line;		/* the line without its newline, NUL-
+				 * terminated; owned */
 	size_t len;
 	size_t seq;		/* order of arrival: later is newer */
 };

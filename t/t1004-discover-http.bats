@@ -39,16 +39,25 @@ ROUNDS=unique-tournament/17/season/10356/events/round
 
 @test "the seasons of every recorded competition, over HTTP" {
 	serve "$FIXTURES/store"
+	n=0
 	for f in "$FIXTURES"/store/unique-tournament/*/seasons.json; do
 		ut=$(basename "$(dirname "$f")")
 		run -0 --separate-stderr sofa-discover seasons "$ut"
-		printf '%s\n' "$output" | jq -r '[.season_id, .year] | @tsv' >got
-		jq -r '.seasons[] | [.id, .year] | @tsv' "$f" >want
+		printf '%s\n' "$output" >got.ndjson
+		jq -r '[.tournament_id, .season_id, .name, .year] | @tsv' \
+		    got.ndjson >got
+		jq -r --argjson ut "$ut" '.seasons[] |
+		    [$ut, .id, .name, .year] | @tsv' "$f" >want
+		[ -s want ] || fail "tournament $ut: no seasons recorded"
 		diff -u want got || fail "tournament $ut"
+		n=$((n + 1))
 		# kept in the raw store, byte for byte, with its .meta
 		cmp "$f" "$RAW/unique-tournament/$ut/seasons.json"
 		[ "$(jq -r .outcome "$RAW/unique-tournament/$ut/seasons.meta")" = ok ]
 	done
+	[ "$n" -eq 11 ]
+	fakesofa_wait_log 11
+	[ "$(wc -l <"$FAKESOFA_LOG")" -eq 11 ]
 }
 
 @test "EPL 2015/16 over HTTP: 390 ids, the round files' own, all stored" {
@@ -147,8 +156,7 @@ ROUNDS=unique-tournament/17/season/10356/events/round
 	printf '%s\n' "$ROUNDS/20 challenge ; repeat" >scenario
 	serve "$FIXTURES/store" scenario
 	run -4 --separate-stderr sofa-discover -m matches 17 2015/16
-	stderr_has "sofa-discover: $ROUNDS/20: the upstream refused the request"
-	stderr_has "try a lower rate, another user_agent or headers, or a proxy"
+	assert_equal "$stderr" "sofa-discover: $ROUNDS/20: the upstream refused the request (HTTP 403 challenge): it is blocking this client, which does not mean there is no data; try a lower rate (rate), a browser User-Agent or headers (user_agent, headers), or another network or proxy (https_proxy)"
 	# rounds 1 to 19 merged, nothing after the refusal asked
 	[ "$(jq -c 'select(.round >= 20)' "$IX" | wc -l)" -eq 0 ]
 	[ "$(jq -c 'select(.round < 20)' "$IX" | wc -l)" -eq 190 ]
@@ -206,12 +214,24 @@ ROUNDS=unique-tournament/17/season/10356/events/round
 	    [.[0].status, .[1].status, (.[1].t_recv - .[0].t_done >= 1.95)] |
 	    map(tostring) | join(\" \")" "$FAKESOFA_LOG"
 	assert_output "429 200 true"
+	# throttled to the last try: exit 1, the path named, the rest listed
+	printf '%s\n' "$ROUNDS/9 429 retry-after=1 ; repeat" >scenario
+	fakesofa_reload
+	SOFASCORE_RETRIES=1 run -1 --separate-stderr sofa-discover matches 17 2015/16
+	[ "${#lines[@]}" -eq 380 ]
+	assert_equal "$stderr" "sofa-discover: $ROUNDS/9: the upstream throttled the requests (HTTP 429 (2 tries)): try a lower rate"
+	# a Retry-After longer than retry_after_max ends the request at once
+	printf '%s\n' "$ROUNDS/10 429 retry-after=500 ; repeat" >scenario
+	fakesofa_reload
+	SOFASCORE_RETRY_AFTER_MAX=60 run -1 --separate-stderr sofa-discover matches 17 2015/16
+	[ "${#lines[@]}" -eq 380 ]
+	assert_equal "$stderr" "sofa-discover: $ROUNDS/10: the upstream throttled the requests (HTTP 429; Retry-After 500 s is longer than retry_after_max (60 s)): try a lower rate"
 	# an HTTP date works the same
 	printf '%s\n' "$ROUNDS/8 429 retry-after-date=2 ; pass" >scenario
 	fakesofa_reload
 	rm -rf data
 	run -0 sofa-discover matches 17 2015/16
-	fakesofa_wait_log 82
+	fakesofa_wait_log 163
 	run jq -rs "map(select(.path == \"$ROUNDS/8\")) | sort_by(.seq) |
 	    [.[-2].status, .[-1].status, (.[-1].t_recv - .[-2].t_done >= 1.95)] |
 	    map(tostring) | join(\" \")" "$FAKESOFA_LOG"
@@ -222,7 +242,7 @@ ROUNDS=unique-tournament/17/season/10356/events/round
 	printf '%s\n' "$ROUNDS/12 invalid-json ; repeat" "$ROUNDS/13 html ; pass" >scenario
 	serve "$FIXTURES/store" scenario
 	run -1 --separate-stderr sofa-discover -m matches 17 2015/16
-	stderr_has "sofa-discover: $ROUNDS/12: "
+	assert_equal "$stderr" "sofa-discover: $ROUNDS/12: HTTP 200 body is not JSON (application/json, 47 bytes): unexpected end of data at byte 47 (3 tries)"
 	[ "$(jq -c 'select(.round == 12)' "$IX" | wc -l)" -eq 0 ]
 	[ "$(jq -c 'select(.round == 13)' "$IX" | wc -l)" -eq 10 ]
 	[ "$(wc -l <"$IX")" -eq 380 ]
@@ -271,4 +291,38 @@ ROUNDS=unique-tournament/17/season/10356/events/round
 	run -0 sofa-discover --offline matches 17 2015/16
 	printf '%s\n' "$output" >offline
 	cmp online offline
+}
+
+@test "the recorded daily lists over HTTP: 100, 110, 120, 60 and 70 survive" {
+	DAILY=$FIXTURES/other/scheduled-events
+	set -- "$DAILY"/newhask777__fastapi-predictions__json__all@ea286fbbff.json \
+	    "$DAILY"/akkradet__sofascore-scraper__scheduled-events@*.json \
+	    "$DAILY"/newhask777__fastapi-predictions__json__all@9889c0c9d0.json \
+	    "$DAILY"/newhask777__fastapi-predictions__json__all@f5c59dfa62.json
+	[ $# -eq 7 ]
+	# each recorded list served as the list of a day of its own
+	d=0
+	for f in "$@"; do
+		d=$((d + 1))
+		printf 'sport/football/scheduled-events/2024-01-0%s 200 body=%s ; repeat\n' "$d" "$f"
+	done >scenario
+	serve "$FIXTURES/store" scenario
+	for d in $(seq 1 $#); do
+		sofa-fetch get --store "sport/football/scheduled-events/2024-01-0$d" >/dev/null
+	done
+	sofa-discover -m matches 17 2015/16
+	run -0 --separate-stderr sofa-discover -m events "$RAW"/sport/football/scheduled-events/*.json
+	assert_equal "$output" ""
+	# every status as many times as the lists hold it (each id once)
+	for c in 100 110 120 60 70; do
+		want=$(cat "$@" | jq -r --argjson c "$c" '.events[] |
+		    select(.status.code == $c) | .id' | sort -u | wc -l)
+		have=$(jq -c --argjson c "$c" 'select(.status_code == $c and
+		    .season_id != 10356)' "$IX" | wc -l)
+		[ "$want" -gt 0 ] && [ "$have" -eq "$want" ] ||
+		    fail "status $c: $have of $want"
+	done
+	# the season discovered first is still whole beside them
+	[ "$(jq -c 'select(.season_id == 10356)' "$IX" | wc -l)" -eq 390 ]
+	[ "$(jq -r .event_id "$IX" | sort | uniq -d | wc -l)" -eq 0 ]
 }

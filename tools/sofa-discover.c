@@ -2,8 +2,10 @@
  * sofa-discover - every match of a competition and season, into the match
  * index.
  *
- * Reads the API (through the http module and its policy, keeping every
- * response in the raw store) or, with --offline, the raw store alone: the
+ * Reads the API through the mirror layer that sofa-fetch uses (mirror.h:
+ * the http engine and its policy, conditional requests, the API contract,
+ * every body kept in the raw store or quarantined) or, with --offline, the
+ * raw store alone: the
  * seasons of a competition, then each selected season's rounds and round
  * events, or its paginated last/next event lists when it has no rounds.
  * Writes one NDJSON index line per match (docs/sofa.7, "THE MATCH INDEX")
@@ -117,6 +119,25 @@ store_get(struct disc *d, const char *path, struct sofa_jdoc **doc,
 	return ioerr == ENOENT ? SOFA_GOT_ABSENT : SOFA_GOT_FAILED;
 }
 
+/* The http engine's reason for a 403 ("upstream refused (HTTP 403
+ * challenge)") without the words the message says already. */
+static const char *
+why_refused(const char *error)
+{
+	static char buf[96];
+	const char *pre = "upstream refused (";
+	size_t n;
+
+	if (error == NULL)
+		return "HTTP 403";
+	n = strlen(pre);
+	if (strncmp(error, pre, n) != 0 || error[strlen(error) - 1] != ')')
+		return error;
+	snprintf(buf, sizeof(buf), "%.*s", (int)(strlen(error) - n - 1),
+	    error + n);
+	return buf;
+}
+
 /* The API through the mirror (the http engine and the raw store's write
  * side that sofa-fetch uses): every body is kept in the store, asked
  * conditionally when it is there already. */
@@ -149,10 +170,14 @@ net_get(struct disc *d, const char *path, struct sofa_jdoc **doc,
 		g = SOFA_GOT_ABSENT;
 		break;
 	case SOFA_HTTP_BLOCKED:
-		sofa_warnx("%s: the upstream refused the request (%s): try a "
-		    "lower rate, another user_agent or headers, or a proxy",
-		    path, r->error != NULL ? r->error : "HTTP 403");
+		sofa_warnx("%s: the upstream refused the request (%s): %s",
+		    path, why_refused(r->error), sofa_discover_advice);
 		g = SOFA_GOT_REFUSED;
+		break;
+	case SOFA_HTTP_THROTTLED:
+		sofa_warnx("%s: the upstream throttled the requests (%s): try "
+		    "a lower rate", path, r->error != NULL ? r->error :
+		    "HTTP 429");
 		break;
 	default:
 		sofa_warnx("%s: %s", path, r->error != NULL ? r->error :
