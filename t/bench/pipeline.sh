@@ -57,6 +57,7 @@ measure() {
 		awk '{ print $1, $3 - $2, $5 - $4 }' >> "$tmp/times"
 }
 
+t0=$(date +%s)
 echo "generating $n matches (sofa-gen) ..."
 mkdir -p "$SOFASCORE_INDEX_DIR"
 sofa-gen -s 1 -n "$n" -o "$SOFASCORE_RAW_BASE" -i "$SOFASCORE_INDEX_PATH"
@@ -116,4 +117,5 @@ awk -v n="$n" '
 		    "one new match / full build", 100 * w["one"] / w["full"],
 		    100 * c["one"] / c["full"]
 	}' "$tmp/times"
-echo "only match $new's per-match file was rebuilt (1 of $((n + 1)))"
+echo "only match $new's per-match file was rebuilt (1 of $((n + 2)))"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); bench: $(($(date +%s) - t0)) s"
