@@ -40,6 +40,22 @@ replay() {
 	[ "$(sofa-runs -j -n 1 | jq -r .status)" = success ]
 }
 
+@test "discovery of the configured competitions, all or one by name" {
+	replay
+	printf '[competition epl]\ntournament = 17\nseasons = 2015/16\n' > sofa.ini
+	run sofa-pipeline --config sofa.ini --only discover
+	assert_success
+	[ "$(wc -l < data/index/matches.ndjson)" -eq 390 ]
+	rm data/index/matches.ndjson
+	run sofa-pipeline --config sofa.ini --only discover -C epl
+	assert_success
+	[ "$(wc -l < data/index/matches.ndjson)" -eq 390 ]
+	[ "$(jq -r .season_id data/index/matches.ndjson | sort -u)" = 10356 ]
+	run sofa-pipeline --config sofa.ini --only discover -C nosuch
+	assert_failure 2
+	assert_output --partial "no [competition nosuch] in the configuration"
+}
+
 @test "a whole run over a recorded match: every table, the ledger, the latest run, dq passing" {
 	replay
 	mkdir -p data/index
