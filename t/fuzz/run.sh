@@ -32,6 +32,29 @@ seed_from_fixtures() {
 	fuzz-ids)
 		find "$fixtures/store/event" -maxdepth 1 -name '*.json' |
 		    sed 's|.*/||; s|\.json$||' > "$dir/fx-ids" ;;
+	fuzz-matches|fuzz-teams|fuzz-players|fuzz-incidents|fuzz-teamstats)
+		# one document per match: its event, lineups, incidents and
+		# statistics merged, the event's id made 1 (tbfuzz.h)
+		for m in "$fixtures"/store/event/*/; do
+			m=${m%/}
+			set -- "$m.json" "$m"/lineups.json "$m"/incidents.json \
+			    "$m"/statistics.json
+			for f; do shift; [ -f "$f" ] && set -- "$@" "$f"; done
+			[ $# -gt 0 ] || continue
+			jq -sc 'map(select(type == "object")) | add // {} |
+			    if (.event | type) == "object"
+			    then .event.id = 1 else . end' "$@" \
+			    > "$dir/fx-${m##*/}" 2>/dev/null || true
+		done ;;
+	fuzz-contract)
+		# the API path on the first line, the body after it
+		find "$fixtures/store" -name '*.json' | head -n 80 |
+		while read -r f; do
+			p=${f#"$fixtures/store/"}
+			{ printf '%s\n' "${p%.json}"; jq -c . "$f"; } \
+			    > "$dir/fx-$(echo "$f" | md5sum | cut -c1-12)" \
+			    2>/dev/null || true
+		done ;;
 	esac
 }
 
