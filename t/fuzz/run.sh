@@ -6,7 +6,8 @@
 # Each harness starts from t/fuzz/seeds/NAME, t/fuzz/regress/NAME and, where
 # it fits, inputs derived at run time from ../shared/fixtures (derived into
 # the build directory, never committed).  A crash is copied into
-# t/fuzz/regress/NAME/ so that, once fixed, it is replayed by make check.
+# t/fuzz/regress/NAME/ as found-* (rename it to say what it is) so that,
+# once fixed, it is replayed by make check.
 # The executions and time of each run are appended to BUILD_DIR/report.txt,
 # which docs/security.md quotes.
 set -eu
@@ -80,7 +81,11 @@ for h; do
 	else
 		result=CRASH
 		status=1
-		cp -f "$crashes"/* "t/fuzz/regress/$name/" 2>/dev/null || true
+		# renamed: .gitignore ignores libFuzzer's crash-*, leak-*
+		for f in "$crashes"/*; do
+			[ -f "$f" ] &&
+			    cp -f "$f" "t/fuzz/regress/$name/found-${f##*/}"
+		done
 	fi
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	t=$(sed -n 's/^stat::.*//; s/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\2/p' "$log")
