@@ -261,6 +261,8 @@ char *sofa_http_url(const struct sofa_http *h, const char *path);
  */
 bool sofa_http_retry_after(const char *value, time_t date, time_t now,
     double *secs);
+double sofa_http_backoff(double base, double max, int n);
+bool sofa_http_transient(long status);
 
 /*
  * sofa_http_header_value(): the value of one response header line as
@@ -272,7 +274,5 @@ bool sofa_http_retry_after(const char *value, time_t date, time_t now,
  * this way (exposed for the fuzz harness t/fuzz/fuzz-http.c).
  */
 char *sofa_http_header_value(const char *line, size_t n, const char *name);
-double sofa_http_backoff(double base, double max, int n);
-bool sofa_http_transient(long status);
 
 #endif
