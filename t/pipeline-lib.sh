@@ -20,7 +20,7 @@ sandbox() {
 	UP=$BATS_TEST_TMPDIR/upstream
 	mkdir -p "$SB/build/bin" "$SB/share" "$UP/event" data/index
 	ln -s "$SOFA_SRCDIR/share/sofa" "$SB/share/sofa"
-	for p in "$SOFA_BUILD"/bin/sofa-*; do
+	for p in "${SOFA_BIN:-$SOFA_BUILD/bin}"/sofa-*; do
 		ln -s "$p" "$SB/build/bin/"
 	done
 	export SB UP PATH="$SB/build/bin:$PATH"

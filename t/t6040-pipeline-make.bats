@@ -173,11 +173,11 @@ stamps() {
 	need_fixtures
 	for p in sofa-matches sofa-lineups sofa-appearances sofa-incidents \
 	    sofa-teamstats sofa-teams sofa-players; do
-		[ -x "$SOFA_BUILD/bin/$p" ] || skip "$p is not built yet"
+		[ -x "${SOFA_BIN:-$SOFA_BUILD/bin}/$p" ] || skip "$p is not built yet"
 	done
 	for p in sofa-matches; do
 		rm "$SB/build/bin/$p"
-		ln -s "$SOFA_BUILD/bin/$p" "$SB/build/bin/$p"
+		ln -s "${SOFA_BIN:-$SOFA_BUILD/bin}/$p" "$SB/build/bin/$p"
 	done
 	unset TABLES
 	rm -rf data/raw data/index/matches.ndjson

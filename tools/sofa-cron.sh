@@ -20,7 +20,11 @@ sofa_prog=${0##*/}
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd) || exit 2
 PATH=$here:$PATH
 export PATH
+# (Also beside the file a link names: make check-valgrind's bin/ links.)
+real=$(readlink -f -- "$0" 2>/dev/null) && real=$(dirname -- "$real") ||
+	real=$here
 for sofa_lib in "$here/../share/sofa/lib.sh" "$here/../../share/sofa/lib.sh" \
+    "$real/../share/sofa/lib.sh" "$real/../../share/sofa/lib.sh" \
     '@SHAREDIR@/lib.sh'; do
 	[ -f "$sofa_lib" ] && break
 done
