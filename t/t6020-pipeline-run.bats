@@ -129,7 +129,7 @@ teardown() {
 	cp data/index/pipeline_runs.csv ledger.before
 	run sofa-pipeline -n -C 17:current
 	assert_success
-	assert_output --partial "would run: sofa-discover -m matches 17 current"
+	assert_output --partial "would run: sofa-discover matches 17 current, then merge"
 	assert_output --partial "sofa-fetch would request"
 	assert_output --partial "build.sh batch"	# make -n: the batch
 	assert_output --partial "would check"
@@ -159,6 +159,28 @@ teardown() {
 	assert_output --partial "no [competition nosuch]"
 	run sofa-pipeline --from nosuch
 	assert_failure 2
+}
+
+@test "-C: a competition that fails is reported, what the others listed is merged" {
+	double sofa-discover <<-'EOF'
+	#!/bin/sh
+	echo "sofa-discover $*" >> "$SB/calls.log"
+	case "$1 $2" in
+	"matches 8") echo "sofa-discover: unknown competition 8" >&2; exit 1 ;;
+	"matches 17") echo '{"event_id":201,"tournament_id":17}' ;;
+	merge*) cp "$2" "$SB/merged.ndjson" ;;
+	esac
+	EOF
+	run sofa-pipeline --only discover -C 8:current -C 17:current
+	assert_failure 1
+	assert_output --partial "unknown competition 8"
+	assert_output --partial "discover failed (status 1)"
+	run cat "$SB/calls.log"
+	assert_line "sofa-discover matches 8 current"
+	assert_line "sofa-discover matches 17 current"
+	assert_line --regexp '^sofa-discover merge '
+	run cat "$SB/merged.ndjson"
+	assert_output '{"event_id":201,"tournament_id":17}'
 }
 
 @test "kill -9 of the runner leaves no half table, and the next run marks it aborted" {

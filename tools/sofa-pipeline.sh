@@ -209,18 +209,26 @@ step_discover() {
 	fi
 	comp_lines > "$tmp/comps" || return 2
 	: > "$tmp/discovered.ndjson"
+	# Like sofa-discover -m: what could be listed is merged even when a
+	# competition failed (1) or the upstream refused (4, which stops the
+	# listing at once); the worst status is the step's.
+	worst=0
 	while read -r ut seasons; do
 		# shellcheck disable=SC2086
 		if $dry; then
-			note "discover: would run: sofa-discover -m matches $ut $seasons"
+			note "discover: would run: sofa-discover matches $ut $seasons, then merge"
 			continue
 		fi
 		# shellcheck disable=SC2086
 		runchild sofa-discover matches "$ut" $seasons \
-		    >> "$tmp/discovered.ndjson" || return
+		    >> "$tmp/discovered.ndjson"
+		st=$?
+		[ "$st" -le "$worst" ] || worst=$st
+		[ "$st" -eq 0 ] || [ "$st" -eq 1 ] || break
 	done < "$tmp/comps"
 	$dry && return 0
-	runchild sofa-discover merge "$tmp/discovered.ndjson"
+	runchild sofa-discover merge "$tmp/discovered.ndjson" || return
+	return "$worst"
 }
 
 step_fetch() {
