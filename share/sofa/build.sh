@@ -60,6 +60,7 @@ header() {
 	# shellcheck disable=SC2046
 	if ! $(prog "$1") -q </dev/null > "$D/hdr/$1.csv.tmp" ||
 	    ! mv -f "$D/hdr/$1.csv.tmp" "$D/hdr/$1.csv"; then
+		rm -f -- "$D/hdr/$1.csv.tmp"
 		die "$(prog "$1"): cannot get the header of $1"
 	fi
 }
@@ -192,6 +193,7 @@ batch() {
 		done
 		if ! cat -- "$@" > "$T/$t.csv.tmp" ||
 		    ! mv -f "$T/$t.csv.tmp" "$T/$t.csv"; then
+			rm -f -- "$T/$t.csv.tmp"
 			die "$T/$t.csv: cannot write"
 		fi
 	done
@@ -207,6 +209,7 @@ batch() {
 		if ! awk -v schema="$share/schema/$t.tsv" -v ids="$D/ids.txt" \
 		    -f "$share/dimmerge.awk" "$@" > "$T/$t.csv.tmp" ||
 		    ! mv -f "$T/$t.csv.tmp" "$T/$t.csv"; then
+			rm -f -- "$T/$t.csv.tmp"
 			die "$T/$t.csv: cannot write"
 		fi
 	done

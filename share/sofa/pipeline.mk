@@ -165,6 +165,11 @@ $(TABLE_FILES) &: $(BUCKETS:%=$(D)/bucket/%.ok) $(D)/ids.txt FORCE
 	@$(file >$(D)/stale.ids,$(Q))$(file >$(D)/stale.buckets,$(QB))\
 	$(BUILD) batch)
 
+# The tables are only ever replaced by rename, so a table there is whole:
+# when the batch fails (a program, a full disk) after it renamed some of
+# them, .DELETE_ON_ERROR must not delete those (nor an old one).
+.PRECIOUS: $(TABLE_FILES)
+
 FORCE:
 
 clean-derived:
