@@ -49,10 +49,31 @@ runall() {
 	for _s in "$stage"/run.*; do
 		[ -f "$_s" ] || continue
 		sh "$_s" &
+		kids="$kids $!"
 	done
 	wait
+	kids=''
 	! [ -s "$stage/failed" ]
 }
+
+# on_signal N SIG: make passes SIGTERM on (an interrupted sofa-pipeline,
+# a ^C): stop the batches and what they run, empty the stage, die of it.
+kids=''
+on_signal() {
+	trap - INT TERM HUP
+	for _k in $kids; do
+		pkill -TERM -P "$_k" 2>/dev/null
+		kill -TERM "$_k" 2>/dev/null
+	done
+	wait
+	[ -z "${stage:-}" ] || rm -rf -- "$stage"
+	trap - "$2"
+	kill -s "$2" $$
+	exit "$1"
+}
+trap 'on_signal 130 INT' INT
+trap 'on_signal 143 TERM' TERM
+trap 'on_signal 129 HUP' HUP
 
 # header TABLE: D/hdr/TABLE.csv, asking the program when it is missing.
 header() {
