@@ -31,6 +31,9 @@
 #	after the namespace is gone).  Skips the test, saying why, when mount
 #	namespaces are not allowed.  SCRIPT's status is returned; it may call
 #	fill.  (seedsize DIR: a SIZE that holds what DIR holds.)
+# read_only DIR SCRIPT
+#	Run bash SCRIPT in a private mount namespace where DIR is bind-mounted
+#	read-only over itself; skips when that is not allowed.
 # fill DIR [LEAVE]
 #	Fill the file system of DIR, leaving about LEAVE bytes (default 0),
 #	with the file DIR/.filler.
@@ -137,6 +140,17 @@ in_tmpfs() {
 # tmpfs size that holds it.
 seedsize() {
 	du -s -B4096 "$1" | awk '{ print ($1 + 16) * 4096 }'
+}
+
+read_only() {
+	_ns_ok || skip "cannot mount in a private mount namespace (needs root or user namespaces)"
+	unshare -m --propagation private bash -c '
+		mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" ||
+		    exit 99
+		bash -c "$2"' sh "$1" "$2"
+	local st=$?
+	[ "$st" -ne 99 ] || skip "a read-only bind mount failed"
+	return "$st"
 }
 
 fill() {
