@@ -10,6 +10,9 @@
 #
 # fault [N]
 #	Count N (default 1) injected faults for this file.
+# faults_served [LOG]
+#	Count as faults the responses fakesofa sent by a scenario step other
+#	than pass (its request log; default $FAKESOFA_LOG); prints how many.
 # faults_report
 #	From teardown_file: print "# FILE: N faults injected, 0 bytes of good
 #	data lost" as a bats diagnostic (fd 3) and leave the same line in
@@ -48,6 +51,15 @@
 
 fault() {
 	echo "${1:-1}" >>"$BATS_FILE_TMPDIR/faults.n"
+}
+
+faults_served() {
+	local log=${1:-$FAKESOFA_LOG} n
+	sleep 0.2	# a line is logged once its response is finished
+	n=$(jq -s '[.[] | select(.step != null and
+	    (.step | test("^pass( |$)") | not))] | length' "$log")
+	fault "$n"
+	echo "$n"
 }
 
 faults_report() {
