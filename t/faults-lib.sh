@@ -114,6 +114,7 @@ _ns_ok() {
 	local f=$BATS_FILE_TMPDIR/ns.ok
 	if [ ! -f "$f" ]; then
 		mkdir -p "$BATS_FILE_TMPDIR/ns.probe"
+		# shellcheck disable=SC2016 # expanded by that shell
 		if unshare -m sh -c 'mount -t tmpfs -o size=16k tmpfs "$1"' \
 		    sh "$BATS_FILE_TMPDIR/ns.probe" 2>/dev/null; then
 			echo yes >"$f"
@@ -132,6 +133,7 @@ in_tmpfs() {
 	# Inside, the tmpfs is mounted over DIR; what it holds at the end is
 	# copied out before the namespace (and the tmpfs) goes away.
 	export -f fill
+	# shellcheck disable=SC2016 # expanded by that shell
 	unshare -m --propagation private bash -c '
 		size=$1 dir=$2 seed=$3 out=$4 script=$5
 		mount -t tmpfs -o "size=$size" tmpfs "$dir" || exit 99
@@ -160,6 +162,7 @@ seedsize() {
 
 read_only() {
 	_ns_ok || skip "cannot mount in a private mount namespace (needs root or user namespaces)"
+	# shellcheck disable=SC2016 # expanded by that shell
 	unshare -m --propagation private bash -c '
 		mount --bind "$1" "$1" && mount -o remount,bind,ro "$1" ||
 		    exit 99

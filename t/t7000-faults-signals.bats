@@ -6,6 +6,7 @@
 # real table programs; SIGINT and SIGTERM of a pipeline's build step.
 # Each time: nothing half-written, no good byte lost (a checksum
 # manifest), and a rerun completes the work.
+# shellcheck disable=SC2154 # output, stderr, status: set by run
 
 setup() {
 	load fetch-lib.sh
@@ -72,6 +73,7 @@ teardown_file() {
 root() {
 	mkdir -p data/raw data/index
 	[ -e data/raw/event ] || ln -s "$FIXTURES/store/event" data/raw/event
+	# shellcheck disable=SC2012 # numeric names
 	ls "$FIXTURES/store/event" | sed -n 's/^\([0-9][0-9]*\)$/\1/p' |
 	    head -n "$1" | sed 's/.*/{"event_id":&}/' >data/index/matches.ndjson
 }
@@ -108,7 +110,7 @@ ref_tables() {
 		# make's children, when only make was killed, finish alone
 		while pgrep -g "$pid" >/dev/null; do sleep 0.1; done
 		# each table is the old one or a whole new one: never half
-		for f in $T/*.csv; do
+		for f in "$T"/*.csv; do
 			n=$(wc -l <"$f")
 			head -n 1 "$f" | cmp -s - <(head -n 1 "$R/${f##*/}") ||
 			    fail "$f: header"
@@ -121,7 +123,7 @@ ref_tables() {
 	root 16
 	run make -f "$SOFASCORE_SHARE_DIR/pipeline.mk" -j 2
 	assert_success
-	for f in $R/*.csv; do
+	for f in "$R"/*.csv; do
 		cmp "$f" "$T/${f##*/}" || fail "${f##*/} differs"
 	done
 }
@@ -167,7 +169,7 @@ ref_tables() {
 	done
 	run sofa-pipeline --only build -j 2
 	assert_success
-	for f in $R/*.csv; do
+	for f in "$R"/*.csv; do
 		cmp "$f" "$T/${f##*/}" || fail "${f##*/} differs"
 	done
 }

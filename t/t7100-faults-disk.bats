@@ -5,6 +5,7 @@
 # ledger: exit 1 with the system's reason, no truncated file in place of a
 # good one (a checksum manifest before and after), no temporary file left,
 # and a rerun with room completes the work.
+# shellcheck disable=SC2154 # output, stderr, status: set by run
 
 setup() {
 	load fetch-lib.sh
@@ -98,6 +99,7 @@ served_equal() {
 build_root() {
 	mkdir -p data/raw data/index
 	[ -e data/raw/event ] || ln -s "$FIXTURES/store/event" data/raw/event
+	# shellcheck disable=SC2012 # numeric names
 	ls "$FIXTURES/store/event" | sed -n 's/^\([0-9][0-9]*\)$/\1/p' |
 	    head -n "${1:-20}" |
 	    sed 's/.*/{"event_id":&}/' >data/index/matches.ndjson
@@ -139,7 +141,7 @@ ref_tables() {
 	assert_equal "$(jq -r '.status + " " + .failed_step' <<<"$output")" "failed build"
 	run sofa-pipeline --only build -j 2
 	assert_success
-	for f in ref/$T/*.csv; do
+	for f in ref/"$T"/*.csv; do
 		cmp "$f" "$T/${f##*/}" || fail "${f##*/} differs"
 	done
 }
@@ -161,7 +163,7 @@ ref_tables() {
 	no_temp data/derived/tables
 	run sofa-pipeline --only build -j 2
 	assert_success
-	for f in ref/$T/*.csv; do
+	for f in ref/"$T"/*.csv; do
 		cmp "$f" "$T/${f##*/}" || fail "${f##*/} differs"
 	done
 }
@@ -170,8 +172,8 @@ ref_tables() {
 
 # runs N: N finished runs in the ledger
 runs() {
-	local i id
-	for i in $(seq "$1"); do
+	local id
+	for _ in $(seq "$1"); do
 		id=$(sofa-runs start) || fail "start"
 		sofa-runs finish "$id" success >/dev/null || fail "finish"
 	done

@@ -4,6 +4,7 @@
 # missing or cannot exist, and an unprivileged user facing root's files.
 # Each program says why, naming the path, exits 1, and leaves what was
 # there as it was; with the fault gone, a rerun completes the work.
+# shellcheck disable=SC2154 # output, stderr, status: set by run
 
 setup() {
 	load fetch-lib.sh
@@ -76,6 +77,7 @@ fetched() {
 build_root() {
 	mkdir -p data/raw data/index
 	[ -e data/raw/event ] || ln -s "$FIXTURES/store/event" data/raw/event
+	# shellcheck disable=SC2012 # numeric names
 	ls "$FIXTURES/store/event" | sed -n 's/^\([0-9][0-9]*\)$/\1/p' |
 	    head -n "$1" | sed 's/.*/{"event_id":&}/' >data/index/matches.ndjson
 }

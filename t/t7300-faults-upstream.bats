@@ -5,6 +5,7 @@
 # in every framing, error objects with status 200, odd Retry-After values,
 # a redirect to another server.  What was good stays (a checksum manifest);
 # what the run could get is whole; the exit status says what happened.
+# shellcheck disable=SC2154 # output, stderr, status: set by run
 
 setup() {
 	load fetch-lib.sh

@@ -9,6 +9,7 @@
 # (exit 0 or 1, never a signal, never a usage error), name the key (with
 # its file) when it refuses a document, and go on with the other matches;
 # unknown keys change nothing.
+# shellcheck disable=SC2154 # output, stderr, status: set by run
 
 setup() {
 	load test-lib.sh
@@ -39,6 +40,7 @@ base() {
 # The drift generator: jq over one document, $keys the contract's keys
 # for it (a.b[].c); for each key and mode, the first concrete path to the
 # key in the document and the document drifted: "MODE<tab>PATH<tab>JSON".
+# shellcheck disable=SC2016 # jq's own variables
 DRIFT='
 def pat: if . == "." then [] else split(".") | map(
     if endswith("[]") then (.[:-2], "[]") else . end) end;
@@ -131,8 +133,8 @@ keys() {
 		# the clean matches at both ends: the run went on to the end
 		# (teams and players: a row per team or player, seen first in
 		# the first match)
-		a=$(grep -c "\"event_id\":$first[,}]" out) || :
-		b=$(grep -c "\"event_id\":$last[,}]" out) || :
+		a=$(grep -c "\"event_id\":${first}[,}]" out) || :
+		b=$(grep -c "\"event_id\":${last}[,}]" out) || :
 		case $p in
 		sofa-teams | sofa-players) [ -s out ] || fail "$p: no rows" ;;
 		*) [ "$a" -gt 0 ] && assert_equal "$b" "$a" ;;

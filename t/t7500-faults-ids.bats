@@ -6,6 +6,7 @@
 # bad line is named by its number and skipped, the good ids are read once
 # each, the status is 1, nothing is asked or written outside the store.
 # (t2003 and t4860 cover the simpler cases one program at a time.)
+# shellcheck disable=SC2154 # output, stderr, status: set by run
 
 setup() {
 	load fetch-lib.sh

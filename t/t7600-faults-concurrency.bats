@@ -5,6 +5,7 @@
 # pipelines at once (the second exits 5, doing nothing) beside a stale
 # lock.  (t6030 has two sofa-cron at once and a stale lock under cron;
 # t6000 has concurrent ledger writers.)
+# shellcheck disable=SC2154 # output, stderr, status: set by run
 
 setup() {
 	load fetch-lib.sh
@@ -68,12 +69,41 @@ mixed() {
 	served_equal 32
 	no_temp data
 	# the pairs: each .meta's sha256 is its body's
-	mixed >mixed
-	echo "# $(wc -l <mixed) mixed pairs" >&3
+	mixed >mixed.txt
+	echo "# $(wc -l <mixed.txt) mixed pairs" >&3
 	# a next run heals any mixed pair and leaves the store as served
 	run --separate-stderr sofa-fetch -q --refresh <ids
 	assert_success
 	served_equal 32
-	mixed >mixed
-	assert_equal "$(cat mixed)" ""
+	mixed >mixed.txt
+	assert_equal "$(cat mixed.txt)" ""
+}
+
+@test "two pipelines at once: the second exits 5 and writes nothing; a stale lock blocks none" {
+	load pipeline-lib.sh
+	sandbox
+	doubles
+	upstream 1 '{"event":{"id":1}}'
+	index 1
+	touch "$SB/slow.fetch"
+	sofa-pipeline >run1.out 2>&1 3>&- &
+	p=$!
+	for _ in $(seq 100); do
+		grep -q 'fetch:' run1.out && break
+		sleep 0.05
+	done
+	manifest data before
+	run sofa-pipeline
+	fault
+	assert_equal "$status" 5
+	assert_output --partial "another run holds"
+	kept "$PWD/before" data
+	rm "$SB/slow.fetch"
+	wait $p || fail "the first run: $(cat run1.out)"
+	# a lock file left by a process that is gone holds nothing
+	eval "$(sofa-config --shell)"
+	sh -c 'exec 9>>"$1"; flock -n 9; kill -9 $$' sh "$SOFASCORE_LOCK_PATH" || :
+	fault
+	run sofa-pipeline
+	assert_success
 }

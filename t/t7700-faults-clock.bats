@@ -4,6 +4,7 @@
 # the server's own Date, so the wait is what the server meant, neither a
 # year nor nothing; what sofa records and decides on (fetched_utc, what to
 # ask again, sofa-dq's freshness) follows the local clock.
+# shellcheck disable=SC2154 # output, stderr, status: set by run
 
 setup() {
 	load fetch-lib.sh
@@ -27,7 +28,7 @@ teardown_file() {
 	printf 'event/1000001 429 retry-after-date=+2 ; pass\n' >scenario
 	for skew in $YEAR -$YEAR; do
 		rm -rf data
-		serve store scenario --date-skew $skew
+		serve store scenario --date-skew "$skew"
 		fault
 		run --separate-stderr sofa-fetch -q --endpoints event 1000001
 		assert_success
@@ -45,7 +46,7 @@ teardown_file() {
 	genstore store 3 1000001
 	for skew in $YEAR -$YEAR; do
 		rm -rf data
-		serve store - --date-skew $skew
+		serve store - --date-skew "$skew"
 		fault
 		now=$(date +%s)
 		run --separate-stderr sofa-fetch -q 1000001 1000002 1000003
@@ -69,9 +70,10 @@ teardown_file() {
 	need_fixtures
 	mkdir -p data/index
 	# matches whose event was recorded
+	# shellcheck disable=SC2012 # numeric names
 	ls "$FIXTURES/store/event" | sed -n 's/^\([0-9][0-9]*\)\.json$/\1/p' |
 	    head -n 6 | sed 's/.*/{"event_id":&}/' >data/index/matches.ndjson
-	serve "$FIXTURES/store" - --date-skew -$YEAR
+	serve "$FIXTURES/store" - --date-skew "-$YEAR"
 	fault
 	run sofa-pipeline --from fetch -j 2
 	assert_success
