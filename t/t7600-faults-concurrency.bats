@@ -48,7 +48,7 @@ mixed() {
 	# the upstream changes everything, slowly
 	perl -0 -pi -e 's/\}\s*\z/,"zzChanged":true}/' \
 	    store/event/*.json store/event/*/*.json
-	printf '** pass trickle=2048/20\n' >scenario
+	printf '** pass trickle=2048/20 ; stick\n' >scenario
 	serve store scenario
 	sofa-fetch -q --refresh <ids >out.1 2>err.1 3>&- &
 	a=$!
