@@ -20,6 +20,7 @@ setup() {
 # ignored (POSIX), which a shell script cannot undo: python3 puts it back
 # to its default, as a terminal's foreground job has it.
 start() {
+	rm -f url.txt
 	python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.execvp(sys.argv[1], sys.argv[1:])' \
