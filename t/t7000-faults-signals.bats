@@ -136,6 +136,17 @@ ref_tables() {
 	done
 }
 
+# batch_alive: a build.sh batch of this test's derived_dir runs (others,
+# of tests running beside this one, do not count)
+batch_alive() {
+	local p
+	for p in $(pgrep -f 'build.sh batch'); do
+		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null |
+		    grep -qx "SOFA_D=$PWD/data/derived" && return 0
+	done
+	return 1
+}
+
 @test "SIGINT and SIGTERM of a pipeline's build: interrupted, aborted, the batch stopped, no temp file" {
 	ref_tables
 	R=ref/data/derived/tables
@@ -168,8 +179,7 @@ ref_tables() {
 		    "aborted build"
 		# nothing of the build goes on after the pipeline has gone
 		sleep 0.5
-		run pgrep -f "$SOFASCORE_SHARE_DIR/build.sh batch"
-		assert_failure
+		! batch_alive || fail "the batch goes on"
 		[ ! -e data/derived/stage ] || fail "the stage is left"
 		run find data -name '*.tmp*'
 		assert_output ""
