@@ -30,9 +30,9 @@ teardown_file() {
 	serve store
 	sofa-fetch -q <ids >/dev/null 2>&1 || fail "the first fetch"
 	fakesofa_stop
-	# the upstream sends each body slowly, 4 KiB every 20 ms, so that a
+	# the upstream sends each body slowly, 2 KiB every 20 ms, so that a
 	# kill lands inside one
-	printf '** pass trickle=4096/20 ; stick\n' >scenario
+	printf '** pass trickle=2048/20 ; stick\n' >scenario
 	serve store scenario
 	export SOFASCORE_CONCURRENCY=4
 	mid=0
@@ -44,7 +44,7 @@ teardown_file() {
 		    store/event/*.json store/event/*/*.json
 		sofa-fetch -q --refresh <ids >out.$k 2>err.$k 3>&- &
 		pid=$!
-		sleep "0.$((RANDOM % 7 + 3))"
+		sleep "0.$((RANDOM % 6 + 2))"
 		kill -9 "$pid" 2>/dev/null && fault
 		wait "$pid" || :
 		# in flight when killed: a transfer that had begun, not ended
