@@ -72,7 +72,7 @@ ASAN_OPTIONS_CHECK = detect_leaks=1:abort_on_error=1:strict_string_checks=1
 UBSAN_OPTIONS_CHECK = print_stacktrace=1:halt_on_error=1
 
 .PHONY: all deps deps-ok check test check-build check-sanitize install \
-	uninstall clean demo bench fuzz fuzz-build lint smoke FORCE
+	check-valgrind uninstall clean demo bench fuzz fuzz-build lint smoke FORCE
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -152,6 +152,17 @@ check-sanitize: deps-ok
 	    prove -j$(PROVE_JOBS) --exec t/run-test $(TESTS) \
 	    $(UNITS:$(O)/%=build-san/%)
 
+# The transform tests (t3xxx lineups, t4xxx appearances and tables) again
+# with every compiled program under valgrind memcheck: any error, or a
+# definite or indirect leak at a normal exit, fails (t/valgrind.sh).
+VALGRIND_TESTS = $(sort $(wildcard t/t3[0-9]*.bats t/t4[0-9]*.bats))
+check-valgrind: deps-ok
+	$(Q)$(MAKE) --no-print-directory CHECKFLAGS=-Werror check-build
+	sh t/valgrind.sh wrap $(O)
+	$(TEST_ENV) SOFA_VALGRIND=1 prove -j$(PROVE_JOBS) --exec t/run-test \
+	    $(VALGRIND_TESTS)
+	sh t/valgrind.sh report $(O)
+
 lint:
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)
 	shellcheck -x $(SHELL_SCRIPTS)
@@ -180,7 +191,7 @@ build-fuzz/common/%.o: common/%.c
 	$(FUZZ_CC) -std=c11 $(SOFA_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) \
 	    -fsanitize=fuzzer-no-link -c -o $@ $<
 
-build-fuzz/%: t/fuzz/%.c $(FUZZ_LIB_OBJ)
+build-fuzz/%: t/fuzz/%.c $(FUZZ_LIB_OBJ) $(wildcard t/fuzz/*.h) $(TOOL_C)
 	$(FUZZ_CC) -std=c11 $(SOFA_CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_FLAGS) \
 	    -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
 

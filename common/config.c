@@ -725,6 +725,9 @@ resolve(struct sofa_config *cfg, int i, int depth)
 		v = clean(abs);
 	} else if (keys[i].type == SOFA_K_PATH)
 		clean(v);
+	/* a key whose value names itself ("${index_dir}/x" in index_dir)
+	 * was resolved by the recursion meanwhile: keep the outermost */
+	free(cfg->resolved[i]);
 	cfg->resolved[i] = v;
 	return v;
 }

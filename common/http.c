@@ -425,9 +425,8 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* The value of header line "Name: value\r\n" if its name is name. */
-static char *
-header_value(const char *line, size_t n, const char *name)
+char *
+sofa_http_header_value(const char *line, size_t n, const char *name)
 {
 	size_t k = strlen(name);
 	const char *v, *end = line + n;
@@ -440,6 +439,11 @@ header_value(const char *line, size_t n, const char *name)
 	while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
 	    end[-1] == ' ' || end[-1] == '\t'))
 		end--;
+	/* a control byte inside (a bare CR, a NUL) is no value we keep: a
+	 * stored ETag goes back out in If-None-Match */
+	for (const char *p = v; p < end; p++)
+		if (iscntrl((unsigned char)*p) && *p != '\t')
+			return NULL;
 	return xstrndup(v, (size_t)(end - v));
 }
 
@@ -469,11 +473,11 @@ on_header(char *line, size_t size, size_t nmemb, void *arg)
 		x->r_retry = NULL;
 		return n;
 	}
-	keep(&x->r_etag, header_value(line, n, "ETag"));
-	keep(&x->r_lm, header_value(line, n, "Last-Modified"));
-	keep(&x->r_ctype, header_value(line, n, "Content-Type"));
-	keep(&x->r_date, header_value(line, n, "Date"));
-	keep(&x->r_retry, header_value(line, n, "Retry-After"));
+	keep(&x->r_etag, sofa_http_header_value(line, n, "ETag"));
+	keep(&x->r_lm, sofa_http_header_value(line, n, "Last-Modified"));
+	keep(&x->r_ctype, sofa_http_header_value(line, n, "Content-Type"));
+	keep(&x->r_date, sofa_http_header_value(line, n, "Date"));
+	keep(&x->r_retry, sofa_http_header_value(line, n, "Retry-After"));
 	return n;
 }
 

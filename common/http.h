@@ -264,4 +264,15 @@ bool sofa_http_retry_after(const char *value, time_t date, time_t now,
 double sofa_http_backoff(double base, double max, int n);
 bool sofa_http_transient(long status);
 
+/*
+ * sofa_http_header_value(): the value of one response header line as
+ * libcurl hands it over ("Name: value\r\n", n bytes, not NUL-terminated)
+ * when its name is name (case-insensitive), without the blanks around it
+ * and the line end; new (caller frees), or NULL for another header or a
+ * value with a control byte other than tab inside (a bare CR, a NUL).  The
+ * engine keeps ETag, Last-Modified, Content-Type, Date and Retry-After
+ * this way (exposed for the fuzz harness t/fuzz/fuzz-http.c).
+ */
+char *sofa_http_header_value(const char *line, size_t n, const char *name);
+
 #endif

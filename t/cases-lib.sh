@@ -79,13 +79,13 @@ run_cases() {
 	[ -z "$bad" ] || fail "cases failed:$bad"
 }
 
-# file_run NAME PROGRAM ARGS... < INPUT: run the program (from the build)
+# file_run NAME PROGRAM ARGS... < INPUT: run the program (from SOFA_BIN)
 # once for a whole .bats file, from setup_file: stdout, stderr and the
 # exit status go to BATS_FILE_TMPDIR/NAME.{out,err,status}.
 file_run() {
 	local name=$1 prog=$2 st=0
 	shift 2
-	SOFASCORE_CONFIG=/dev/null "$SOFA_BUILD/bin/$prog" "$@" \
+	SOFASCORE_CONFIG=/dev/null "$SOFA_BIN/$prog" "$@" \
 	    > "$BATS_FILE_TMPDIR/$name.out" 2> "$BATS_FILE_TMPDIR/$name.err" ||
 	    st=$?
 	echo "$st" > "$BATS_FILE_TMPDIR/$name.status"

@@ -18,7 +18,15 @@ bats_load_library bats-file
 : "${SOFA_BUILD:=$SOFA_SRCDIR/build}"
 : "${SOFA_SHARED:=$(cd "$SOFA_SRCDIR/.." && pwd)/shared}"
 FIXTURES=$SOFA_SHARED/fixtures
-export SOFA_SRCDIR SOFA_BUILD SOFA_SHARED FIXTURES
+# SOFA_BIN: where the programs under test are; under make check-valgrind
+# (SOFA_VALGRIND=1) the wrappers of t/valgrind.sh that run each compiled
+# program under valgrind.
+if [ "${SOFA_VALGRIND:-0}" = 1 ]; then
+	SOFA_BIN=$SOFA_BUILD/valgrind/bin
+else
+	SOFA_BIN=$SOFA_BUILD/bin
+fi
+export SOFA_SRCDIR SOFA_BUILD SOFA_SHARED FIXTURES SOFA_BIN
 
 common_setup() {
 	local v
@@ -27,17 +35,18 @@ common_setup() {
 	done
 	unset ENV
 	export LC_ALL=C TZ=UTC
-	export PATH="$SOFA_BUILD/bin:$SOFA_BUILD/t/helper:$PATH"
+	export PATH="$SOFA_BIN:$SOFA_BUILD/t/helper:$PATH"
 	export SOFASCORE_CONFIG=/dev/null
 	export SOFASCORE_ROOT="$BATS_TEST_TMPDIR"
 	export SOFASCORE_SHARE_DIR="$SOFA_SRCDIR/share/sofa"
 	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
-# sanitized: true when the suite runs under ASan/UBSan (make check-sanitize),
-# where timing- and memory-sensitive tests skip themselves.
+# sanitized: true when the suite runs under ASan/UBSan (make check-sanitize)
+# or valgrind (make check-valgrind), where timing- and memory-sensitive
+# tests skip themselves.
 sanitized() {
-	[ "${SOFA_SANITIZE:-0}" = 1 ]
+	[ "${SOFA_SANITIZE:-0}" = 1 ] || [ "${SOFA_VALGRIND:-0}" = 1 ]
 }
 
 # need_fixtures: skip when ../shared/fixtures is not beside the checkout.

@@ -16,6 +16,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char path[64];
 
+static void
+cleanup(void)
+{
+	unlink(path);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -23,10 +29,16 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	strcpy(path, "/tmp/sofa-fuzz-config.XXXXXX");
-	if ((fd = mkstemp(path)) < 0)
-		abort();
+	/* in memory where there is some: a file rewritten on a disk
+	 * costs more than the reader */
+	strcpy(path, "/dev/shm/sofa-fuzz-config.XXXXXX");
+	if ((fd = mkstemp(path)) < 0) {
+		strcpy(path, "/tmp/sofa-fuzz-config.XXXXXX");
+		if ((fd = mkstemp(path)) < 0)
+			abort();
+	}
 	close(fd);
+	atexit(cleanup);
 	return 0;
 }
 

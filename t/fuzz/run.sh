@@ -6,7 +6,8 @@
 # Each harness starts from t/fuzz/seeds/NAME, t/fuzz/regress/NAME and, where
 # it fits, inputs derived at run time from ../shared/fixtures (derived into
 # the build directory, never committed).  A crash is copied into
-# t/fuzz/regress/NAME/ so that, once fixed, it is replayed by make check.
+# t/fuzz/regress/NAME/ as found-* (rename it to say what it is) so that,
+# once fixed, it is replayed by make check.
 # The executions and time of each run are appended to BUILD_DIR/report.txt,
 # which docs/security.md quotes.
 set -eu
@@ -32,6 +33,29 @@ seed_from_fixtures() {
 	fuzz-ids)
 		find "$fixtures/store/event" -maxdepth 1 -name '*.json' |
 		    sed 's|.*/||; s|\.json$||' > "$dir/fx-ids" ;;
+	fuzz-matches|fuzz-teams|fuzz-players|fuzz-incidents|fuzz-teamstats)
+		# one document per match: its event, lineups, incidents and
+		# statistics merged, the event's id made 1 (tbfuzz.h)
+		for m in "$fixtures"/store/event/*/; do
+			m=${m%/}
+			set -- "$m.json" "$m"/lineups.json "$m"/incidents.json \
+			    "$m"/statistics.json
+			for f; do shift; [ -f "$f" ] && set -- "$@" "$f"; done
+			[ $# -gt 0 ] || continue
+			jq -sc 'map(select(type == "object")) | add // {} |
+			    if (.event | type) == "object"
+			    then .event.id = 1 else . end' "$@" \
+			    > "$dir/fx-${m##*/}" 2>/dev/null || true
+		done ;;
+	fuzz-contract)
+		# the API path on the first line, the body after it
+		find "$fixtures/store" -name '*.json' | head -n 80 |
+		while read -r f; do
+			p=${f#"$fixtures/store/"}
+			{ printf '%s\n' "${p%.json}"; jq -c . "$f"; } \
+			    > "$dir/fx-$(echo "$f" | md5sum | cut -c1-12)" \
+			    2>/dev/null || true
+		done ;;
 	esac
 }
 
@@ -57,7 +81,11 @@ for h; do
 	else
 		result=CRASH
 		status=1
-		cp -f "$crashes"/* "t/fuzz/regress/$name/" 2>/dev/null || true
+		# renamed: .gitignore ignores libFuzzer's crash-*, leak-*
+		for f in "$crashes"/*; do
+			[ -f "$f" ] &&
+			    cp -f "$f" "t/fuzz/regress/$name/found-${f##*/}"
+		done
 	fi
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	t=$(sed -n 's/^stat::.*//; s/^Done \([0-9]*\) runs in \([0-9]*\) second.*/\2/p' "$log")

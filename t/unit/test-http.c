@@ -324,6 +324,30 @@ retry_after_values(void **state)
 }
 
 static void
+header_values(void **state)
+{
+	static const char etag[] = "ETag:  W/\"5f-1\" \r\n";
+	static const char cr[] = "ETag: \"a\rIf-Match: *\"\r\n";
+	static const char nul[] = "Date: Fri\0, 16 Aug 2024\r\n";
+	char *v;
+
+	(void)state;
+	v = sofa_http_header_value(etag, sizeof(etag) - 1, "etag");
+	assert_non_null(v);
+	assert_string_equal(v, "W/\"5f-1\"");
+	free(v);
+	assert_null(sofa_http_header_value(etag, sizeof(etag) - 1, "Date"));
+	assert_null(sofa_http_header_value("ETagX: 1\r\n", 10, "ETag"));
+	v = sofa_http_header_value("Retry-After:\r\n", 14, "Retry-After");
+	assert_non_null(v);
+	assert_string_equal(v, "");
+	free(v);
+	/* a bare CR or a NUL inside is refused, not kept to be sent back */
+	assert_null(sofa_http_header_value(cr, sizeof(cr) - 1, "ETag"));
+	assert_null(sofa_http_header_value(nul, sizeof(nul) - 1, "Date"));
+}
+
+static void
 backoff_and_transient(void **state)
 {
 	(void)state;
@@ -673,6 +697,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(paths),
 		cmocka_unit_test(retry_after_values),
+		cmocka_unit_test(header_values),
 		cmocka_unit_test(backoff_and_transient),
 		cmocka_unit_test(ok_and_retries),
 		cmocka_unit_test(retry_after),
