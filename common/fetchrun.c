@@ -69,6 +69,8 @@ struct sofa_fetchrun {
 	size_t *fails, nfails, failcap;	/* failed since last_ok */
 	size_t last_ok;		/* 1 + input position of the last ok */
 	bool tripped;
+	bool stuck;		/* the store could not be written: stop */
+	char stuck_error[512];
 	enum sofa_http_outcome trip_outcome;
 	char trip_error[512];
 	double t0, last_progress;
@@ -278,7 +280,16 @@ on_done(struct sofa_mirror_res *mr, void *arg)
 		/* a match counts as failed at its first failed required
 		 * resource, not when the rest of it is done: a blocked
 		 * client must stop at once */
-		if (rs->required && failure(mr->outcome) && !m->failed) {
+		/* a store that cannot be written (disk full) is no fault
+		 * of the upstream's: stop at once, exit 1, not the breaker */
+		if (mr->local && !r->stuck) {
+			r->stuck = true;
+			snprintf(r->stuck_error, sizeof(r->stuck_error), "%s",
+			    mr->error);
+			sofa_http_stop(r->h);
+		}
+		if (rs->required && failure(mr->outcome) && !m->failed &&
+		    !mr->local) {
 			m->failed = true;
 			r->trip_outcome = mr->outcome;
 			snprintf(r->trip_error, sizeof(r->trip_error), "%s: %s",
@@ -362,7 +373,7 @@ feed(void *arg)
 {
 	struct sofa_fetchrun *r = arg;
 
-	while (r->next < r->nmatch && !r->tripped) {
+	while (r->next < r->nmatch && !r->tripped && !r->stuck) {
 		struct match *m = &r->matches[r->next++];
 
 		plan_match(r, m);
@@ -489,7 +500,8 @@ summary(struct sofa_fetchrun *r)
 			fprintf(stderr, "%s%s %lu", o ? ", " : "",
 			    outcome_word(o), r->count[o]);
 	fprintf(stderr, "%s\n", r->intr != NULL && *r->intr ? "; interrupted" :
-	    r->tripped ? "; stopped by the circuit breaker" : "");
+	    r->tripped ? "; stopped by the circuit breaker" :
+	    r->stuck ? "; stopped: the store cannot be written" : "");
 }
 
 const char sofa_fetch_advice[] =
@@ -507,7 +519,11 @@ finish(struct sofa_fetchrun *r)
 	if (r->log != NULL && sofa_af_commit(r->log) != 0)
 		sofa_warn("%s", sofa_cfg_str(r->cfg, "fetch_log"));
 	summary(r);
-	if (r->tripped) {
+	if (r->stuck) {
+		sofa_warnx("stopped: %s.  Work done so far is kept; the next "
+		    "run resumes", r->stuck_error);
+		status = SOFA_EXIT_FAIL;
+	} else if (r->tripped) {
 		sofa_warnx("stopped after %d consecutive failed matches "
 		    "(circuit breaker): %s; last: %s.  Work done so far is "
 		    "kept; the next run resumes", r->breaker,

@@ -80,6 +80,7 @@ struct job {
 	char *etag, *last_modified, *error;
 	/* results */
 	bool written;
+	bool local;		/* a write to the store failed */
 	char *quarantined;
 	struct sofa_stage *body_st, *meta_st;	/* staged, not yet renamed */
 };
@@ -235,6 +236,7 @@ fail_write(struct job *j, const char *what)
 {
 	set_error(j, xasprintf("cannot write %s: %s", what, strerror(errno)));
 	j->outcome = SOFA_HTTP_FAILED;
+	j->local = true;
 }
 
 static void
@@ -385,6 +387,7 @@ result(struct job *j, struct sofa_mirror_res *out)
 	out->bytes = j->body != NULL ? j->len : 0;
 	out->conditional = c->cond;
 	out->written = j->written;
+	out->local = j->local;
 	out->error = good ? NULL : j->error != NULL ? j->error :
 	    "unknown failure";
 	out->quarantined = j->quarantined;

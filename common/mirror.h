@@ -54,6 +54,8 @@ struct sofa_mirror_res {
 	size_t bytes;		/* body bytes received by the last try */
 	bool conditional;	/* validators were sent */
 	bool written;		/* the .json was replaced (new content) */
+	bool local;		/* failed writing the store (disk full, file
+				 * size limit, ...), not the upstream */
 	const char *error;	/* why, or NULL for ok and not_modified */
 	const char *quarantined; /* the quarantine file, or NULL */
 	/* The body now in the store, parsed: after ok (always) and after

@@ -69,7 +69,7 @@ cd "$SOFASCORE_ROOT" || sofa_die 1 "$SOFASCORE_ROOT: cannot enter"
 # The lock: held on descriptor 9 by this process and, through
 # inheritance, by the pipeline and its children; released by the kernel
 # when the last of them exits, however it exits.
-exec 9>> "$SOFASCORE_LOCK_PATH" ||
+command exec 9>> "$SOFASCORE_LOCK_PATH" ||
 	sofa_die 1 "$SOFASCORE_LOCK_PATH: cannot open the lock"
 if ! flock -n 9; then
 	sofa_warn "another run holds $SOFASCORE_LOCK_PATH; not starting (exit 5)"

@@ -449,7 +449,7 @@ lock() {
 		return
 	fi
 	sofa_mkdirs "$(dirname -- "$SOFASCORE_LOCK_PATH")" || exit 1
-	exec 9>> "$SOFASCORE_LOCK_PATH" ||
+	command exec 9>> "$SOFASCORE_LOCK_PATH" ||
 		sofa_die 1 "$SOFASCORE_LOCK_PATH: cannot open the lock"
 	flock -n 9 ||
 		sofa_die 5 "another run holds $SOFASCORE_LOCK_PATH; not starting"

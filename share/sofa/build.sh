@@ -51,10 +51,31 @@ runall() {
 	for _s in "$stage"/run.*; do
 		[ -f "$_s" ] || continue
 		sh "$_s" &
+		kids="$kids $!"
 	done
 	wait
+	kids=''
 	! [ -s "$stage/failed" ]
 }
+
+# on_signal N SIG: make passes SIGTERM on (an interrupted sofa-pipeline,
+# a ^C): stop the batches and what they run, empty the stage, die of it.
+kids=''
+on_signal() {
+	trap - INT TERM HUP
+	for _k in $kids; do
+		pkill -TERM -P "$_k" 2>/dev/null
+		kill -TERM "$_k" 2>/dev/null
+	done
+	wait
+	[ -z "${stage:-}" ] || rm -rf -- "$stage"
+	trap - "$2"
+	kill -s "$2" $$
+	exit "$1"
+}
+trap 'on_signal 130 INT' INT
+trap 'on_signal 143 TERM' TERM
+trap 'on_signal 129 HUP' HUP
 
 # header TABLE: D/hdr/TABLE.csv, asking the program when it is missing.
 header() {
@@ -62,6 +83,7 @@ header() {
 	# shellcheck disable=SC2046
 	if ! $(prog "$1") -q </dev/null > "$D/hdr/$1.csv.tmp" ||
 	    ! mv -f "$D/hdr/$1.csv.tmp" "$D/hdr/$1.csv"; then
+		rm -f -- "$D/hdr/$1.csv.tmp"
 		die "$(prog "$1"): cannot get the header of $1"
 	fi
 }
@@ -263,8 +285,10 @@ batch() {
 	done > "$stage/merge.cmds"
 	# The dimension tables first: the long ones, started before the cats.
 	cat "$stage/merge.cmds" "$stage/tables.cmds" > "$stage/all.cmds"
-	runall "$stage/all.cmds" ||
+	if ! runall "$stage/all.cmds"; then
+		rm -f -- "$T"/*.csv.tmp "$D"/group/*.tmp
 		die "cannot write the tables: $(tr '\n' ' ' < "$stage/failed")"
+	fi
 	# shellcheck disable=SC2086
 	say tables "$(echo $SOFA_FACTS $SOFA_DIMS | wc -w)" $SOFA_FACTS $SOFA_DIMS
 

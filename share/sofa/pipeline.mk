@@ -105,10 +105,10 @@ $(file >$(TLIST),$(FACTS) | $(DIMS))
 endif
 
 JOBS ?= $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),1)
-BUILD = SOFA_D='$(D)' SOFA_R='$(R)' SOFA_T='$(T)' SOFA_JOBS='$(JOBS)' \
+BUILDENV = SOFA_D='$(D)' SOFA_R='$(R)' SOFA_T='$(T)' SOFA_JOBS='$(JOBS)' \
 	SOFA_FACTS='$(FACTS)' SOFA_DIMS='$(DIMS)' SOFA_BUCKETS='$(BUCKETS)' \
-	$(foreach t,$(TABLES),SOFA_PROG_$(t)='$(prog_$(t))') \
-	sh $(SHARE)/build.sh
+	$(foreach t,$(TABLES),SOFA_PROG_$(t)='$(prog_$(t))')
+BUILD = $(BUILDENV) sh $(SHARE)/build.sh
 
 # --- the match ids ------------------------------------------------------------
 
@@ -158,6 +158,8 @@ $(BUCKETS:%=$(D)/bucket/%.ok): $(D)/bucket/%.ok: \
 	$(eval QB += $*)
 
 # The batch: runs when anything above was stale or a table is missing.
+# (By exec: make passes SIGTERM on to its child, which must be build.sh
+# itself, not a shell around it, for the batch to stop and clean up.)
 TABLE_FILES := $(FACTS:%=$(T)/%.csv) $(DIMS:%=$(T)/%.csv)
 # ($? names a prerequisite newer than the tables: ids.txt when the index
 # order changed, which the merged dimension tables follow.)
@@ -165,7 +167,12 @@ $(TABLE_FILES) &: $(BUCKETS:%=$(D)/bucket/%.ok) $(D)/ids.txt FORCE
 	$(if $(strip $(Q) $(QB) $(filter-out FORCE,$?) \
 	    $(filter-out $(wildcard $(TABLE_FILES)),$(TABLE_FILES))),\
 	@$(file >$(D)/stale.ids,$(Q))$(file >$(D)/stale.buckets,$(QB))\
-	$(BUILD) batch)
+	$(BUILDENV) exec sh $(SHARE)/build.sh batch)
+
+# The tables are only ever replaced by rename, so a table there is whole:
+# when the batch fails (a program, a full disk) after it renamed some of
+# them, .DELETE_ON_ERROR must not delete those (nor an old one).
+.PRECIOUS: $(TABLE_FILES)
 
 FORCE:
 
