@@ -47,6 +47,16 @@ seed_from_fixtures() {
 			    then .event.id = 1 else . end' "$@" \
 			    > "$dir/fx-${m##*/}" 2>/dev/null || true
 		done ;;
+	fuzz-discover)
+		# the event lists: rounds, pages and the daily lists
+		{ find "$fixtures/store/unique-tournament" -path '*/events/*' \
+		    -name '*.json' | head -n 40
+		  find "$fixtures/other/scheduled-events" \
+		    "$fixtures/other/events-list" -name '*.json' | head -n 20
+		} 2>/dev/null |
+		while read -r f; do
+			cp -f "$f" "$dir/fx-$(echo "$f" | md5sum | cut -c1-12)"
+		done ;;
 	fuzz-contract)
 		# the API path on the first line, the body after it
 		find "$fixtures/store" -name '*.json' | head -n 80 |
