@@ -400,11 +400,15 @@ finish(struct job *j)
 {
 	struct mctx *c = j->c;
 	struct sofa_mirror_res out;
+	struct sofa_jdoc *given;
 
 	result(j, &out);
+	given = out.doc;
 	c->done(&out, c->arg);
-	if (out.doc == NULL)
-		j->doc = NULL;	/* taken by the callback */
+	/* the callback takes the doc by clearing out.doc; a doc it was
+	 * never given (a failed write, a quarantined body) is freed here */
+	if (given != NULL && out.doc == NULL)
+		j->doc = NULL;
 	free_job(j);
 	free_ctx(c);
 }

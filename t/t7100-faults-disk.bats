@@ -58,6 +58,7 @@ served_equal() {
 	run in_tmpfs "$(($(seedsize data) + 262144))" data \
 	    'fill data 200000; sofa-fetch -q --refresh <ids >out 2>err'
 	fault
+	[ "$status" -eq 1 ] || { echo "sofa-fetch said:"; cat err; }
 	assert_equal "$status" 1
 	run cat err
 	assert_output --partial "No space left on device"
