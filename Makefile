@@ -181,6 +181,7 @@ bench: deps-ok
 # libFuzzer: every t/fuzz/fuzz-*.c built by clang with ASan and UBSan in
 # build-fuzz, each run FUZZ_TIME seconds over its seeds (t/fuzz/run.sh).
 FUZZ_TIME ?= 150
+FUZZ_JOBS ?= 1
 FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
 FUZZ_BIN = $(FUZZ_SRC:t/fuzz/%.c=build-fuzz/%)
@@ -199,7 +200,7 @@ fuzz-build: $(FUZZ_BIN)
 
 fuzz: deps-ok
 	$(Q)$(MAKE) --no-print-directory fuzz-build
-	SOFA_SHARED='$(abspath ../shared)' sh t/fuzz/run.sh build-fuzz \
+	SOFA_SHARED='$(abspath ../shared)' FUZZ_JOBS=$(FUZZ_JOBS) sh t/fuzz/run.sh build-fuzz \
 	    $(FUZZ_TIME) $(FUZZ_BIN)
 
 # The whole pipeline on a generated store served on loopback, under

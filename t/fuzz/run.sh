@@ -3,6 +3,7 @@
 #
 #	sh t/fuzz/run.sh BUILD_DIR SECONDS HARNESS...
 #
+# FUZZ_JOBS=N runs N harnesses at a time (make fuzz FUZZ_JOBS=2 on 2 cores).
 # Each harness starts from t/fuzz/seeds/NAME, t/fuzz/regress/NAME and, where
 # it fits, inputs derived at run time from ../shared/fixtures (derived into
 # the build directory, never committed).  A crash is copied into
@@ -17,8 +18,32 @@ secs=$2
 shift 2
 top=$(pwd)
 fixtures=${SOFA_SHARED:-$top/../shared}/fixtures
-report=$build/report.txt
+report=${FUZZ_REPORT:-$build/report.txt}
 : > "$report"
+
+jobs=${FUZZ_JOBS:-1}
+case $jobs in ''|*[!0-9]*) echo "run.sh: FUZZ_JOBS: not a number: $jobs" >&2; exit 2 ;; esac
+if [ "$jobs" -gt 1 ] && [ $# -gt 1 ]; then
+	# harness k goes to job k mod N; each job writes its own report
+	j=0 pids=
+	while [ $j -lt "$jobs" ]; do
+		k=0 list=
+		for h; do
+			[ $((k % jobs)) -eq $j ] && list="$list $h"
+			k=$((k + 1))
+		done
+		# shellcheck disable=SC2086
+		[ -n "$list" ] && { FUZZ_JOBS=1 FUZZ_REPORT=$report.$j \
+		    sh "$0" "$build" "$secs" $list & pids="$pids $!"; }
+		j=$((j + 1))
+	done
+	status=0
+	for p in $pids; do wait "$p" || status=1; done
+	cat "$report".* > "$report" 2>/dev/null
+	rm -f "$report".*
+	cat "$report"
+	exit $status
+fi
 
 seed_from_fixtures() {
 	name=$1 dir=$2
