@@ -120,9 +120,12 @@ $(if $(filter ok,$(IDS_OK)),,$(error $(INDEX): cannot list the match ids))
 include $(D)/ids.mk
 
 # A match has a frag once something of it is in the store: its event,
-# its directory of resources, or both.
-HASJSON := $(patsubst $(R)/event/%.json,%,$(wildcard $(IDS:%=$(R)/event/%.json)))
-HASDIR  := $(patsubst $(R)/event/%,%,$(wildcard $(IDS:%=$(R)/event/%)))
+# its directory of resources, or both.  (One listing of event/, read by
+# make itself, instead of a stat of two paths per match: 20,000 fewer
+# system calls for 10,000 matches.)
+EVENT_DIR := $(notdir $(wildcard $(R)/event/*))
+HASJSON := $(filter $(IDS),$(patsubst %.json,%,$(filter %.json,$(EVENT_DIR))))
+HASDIR  := $(filter $(IDS),$(EVENT_DIR))
 BOTH    := $(filter $(HASDIR),$(HASJSON))
 ONLYJSON := $(filter-out $(HASDIR),$(HASJSON))
 ONLYDIR := $(filter-out $(HASJSON),$(HASDIR))
