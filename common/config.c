@@ -147,6 +147,7 @@ struct sofa_config {
 	enum origin kind[NKEYS];
 	char *origin[NKEYS];
 	char *resolved[NKEYS];
+	bool busy[NKEYS];	/* being resolved: a reference back is "" */
 	char *file;		/* as given or found */
 	char *filedir;		/* absolute directory of file */
 	char *cwd;
@@ -553,6 +554,8 @@ read_env(struct sofa_config *cfg)
 	return true;
 }
 
+static bool check_refs(struct sofa_config *);
+
 struct sofa_config *
 sofa_config_load(const char *path, char *err, size_t errlen)
 {
@@ -579,7 +582,7 @@ sofa_config_load(const char *path, char *err, size_t errlen)
 		if (!read_file(cfg))
 			goto fail;
 	}
-	if (!read_env(cfg))
+	if (!read_env(cfg) || !check_refs(cfg))
 		goto fail;
 	cfg->err = NULL;
 	return cfg;
@@ -669,7 +672,10 @@ clean(char *p)
 
 static const char *resolve(struct sofa_config *cfg, int i, int depth);
 
-/* Replace ${key} with the value of key. */
+/* Replace ${key} with the value of key; at most VALUE_MAX bytes (a
+ * longer value is refused by check_refs() before anyone reads it). */
+#define VALUE_MAX 4096
+
 static char *
 expand(struct sofa_config *cfg, const char *v, int depth)
 {
@@ -683,18 +689,21 @@ expand(struct sofa_config *cfg, const char *v, int depth)
 		int j;
 		const char *val = "";
 
+		if (strlen(out) > VALUE_MAX)
+			return out;
 		if (n < sizeof(name)) {
 			memcpy(name, open + 2, n);
 			name[n] = '\0';
 			if ((j = keyidx(name)) >= 0 && depth < 8)
 				val = resolve(cfg, j, depth + 1);
 		}
-		tmp = xasprintf("%s%.*s%s", out, (int)(open - p), p, val);
+		tmp = xasprintf("%s%.*s%.*s", out, (int)(open - p), p,
+		    VALUE_MAX + 1, val);
 		free(out);
 		out = tmp;
 		p = close + 1;
 	}
-	tmp = xasprintf("%s%s", out, p);
+	tmp = xasprintf("%s%.*s", out, VALUE_MAX + 1, p);
 	free(out);
 	return tmp;
 }
@@ -707,6 +716,11 @@ resolve(struct sofa_config *cfg, int i, int depth)
 
 	if (cfg->resolved[i] != NULL)
 		return cfg->resolved[i];
+	/* a cycle (check_refs() refuses those a file or the environment
+	 * makes; root is a path key's implicit base) ends in "" */
+	if (cfg->busy[i])
+		return "";
+	cfg->busy[i] = true;
 	v = expand(cfg, cfg->raw[i], depth);
 	if (keys[i].type == SOFA_K_URL) {
 		size_t n = strlen(v);
@@ -729,7 +743,64 @@ resolve(struct sofa_config *cfg, int i, int depth)
 	 * was resolved by the recursion meanwhile: keep the outermost */
 	free(cfg->resolved[i]);
 	cfg->resolved[i] = v;
+	cfg->busy[i] = false;
 	return v;
+}
+
+/* Whether key i's value reaches key `to` through its ${key} references
+ * (seen: the keys already followed). */
+static bool
+reaches(const struct sofa_config *cfg, size_t i, size_t to, bool *seen)
+{
+	const char *p = cfg->raw[i], *open, *close;
+
+	while ((open = strstr(p, "${")) != NULL &&
+	    (close = strchr(open, '}')) != NULL) {
+		char name[64];
+		size_t n = (size_t)(close - open - 2);
+		int j;
+
+		p = close + 1;
+		if (n >= sizeof(name))
+			continue;
+		memcpy(name, open + 2, n);
+		name[n] = '\0';
+		if ((j = keyidx(name)) < 0)
+			continue;
+		if ((size_t)j == to)
+			return true;
+		if (!seen[j]) {
+			seen[j] = true;
+			if (reaches(cfg, (size_t)j, to, seen))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Refuse a key whose value refers back to itself, and a value longer
+ * than VALUE_MAX once its references are replaced. */
+static bool
+check_refs(struct sofa_config *cfg)
+{
+	for (size_t i = 0; i < NKEYS; i++) {
+		bool seen[NKEYS] = { false };
+
+		if (reaches(cfg, i, i, seen)) {
+			seterr(cfg, "%s: %s: '%s' refers back to %s itself",
+			    cfg->origin[i], keys[i].name, cfg->raw[i],
+			    keys[i].name);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < NKEYS; i++)
+		if (strlen(resolve(cfg, (int)i, 0)) > VALUE_MAX) {
+			seterr(cfg, "%s: %s: longer than %d bytes once its "
+			    "${key} references are replaced", cfg->origin[i],
+			    keys[i].name, VALUE_MAX);
+			return false;
+		}
+	return true;
 }
 
 static int

@@ -105,6 +105,38 @@ setup() {
 	assert_output "sofa-config: environment SOFASCORE_RATE: 'fast' is not a number (0..1000)"
 }
 
+@test "a \${key} cycle or an exploding expansion: exit 2 naming the key, at once" {
+	printf '[paths]\nindex_dir = ${index_dir}/x\n' > bad.ini
+	run sofa-config --config bad.ini index_dir
+	assert_failure 2
+	assert_output "sofa-config: bad.ini:2: index_dir: '\${index_dir}/x' refers back to index_dir itself"
+	printf '[paths]\nindex_dir = ${log_dir}/x\nlog_dir = ${index_dir}/y\n' > bad.ini
+	run sofa-config --config bad.ini raw_base
+	assert_failure 2
+	assert_output --partial "bad.ini:2: index_dir: '\${log_dir}/x' refers back to index_dir itself"
+	SOFASCORE_LOG_DIR='${index_dir}' SOFASCORE_INDEX_DIR='/x/${log_dir}' \
+	    run sofa-config raw_base
+	assert_failure 2
+	assert_output --partial "environment SOFASCORE_INDEX_DIR: index_dir:"
+	# fuzz-config's find: eight levels of two self-references each used
+	# to take 2^8 expansions per level (a timeout); now refused at once
+	run sofa-config --config "$SOFA_SRCDIR"/t/fuzz/regress/fuzz-config/self-reference-blowup index_dir
+	assert_failure 2
+	assert_output --partial "refers back to index_dir itself"
+	# no cycle, but 15 x 9 copies of a 100-byte value
+	{ printf '[paths]\nindex_dir = /a'; printf '${log_dir}%.0s' $(seq 15)
+	  printf '\nlog_dir = /b'; printf '${quarantine_dir}%.0s' $(seq 9)
+	  printf '\nquarantine_dir = /c%0100d\n' 0; } > big.ini
+	run sofa-config --config big.ini raw_base
+	assert_failure 2
+	assert_output "sofa-config: big.ini:2: index_dir: longer than 4096 bytes once its \${key} references are replaced"
+	# a reference that is no cycle still works
+	printf '[paths]\nindex_dir = /srv/i\nlog_dir = ${index_dir}/log\n' > ok.ini
+	run sofa-config --config ok.ini log_dir
+	assert_success
+	assert_output /srv/i/log
+}
+
 @test "unknown SOFASCORE_ variable is warned about, not fatal" {
 	SOFASCORE_RAWBASE=/x run sofa-config raw_base
 	assert_success
