@@ -455,20 +455,25 @@ static int
 stage_open(struct sofa_stage *st)
 {
 	static _Atomic unsigned long serial;
+	static _Atomic long pid;	/* a system call less per file; a
+					 * forked child's stale copy is
+					 * only a name, O_EXCL decides */
 	char *slash = strrchr(st->path, '/');
 	int fd, tries = 0;
 
+	if (pid == 0)
+		pid = (long)getpid();
 	do {
 		unsigned long n = serial++;
 
 		free(st->tmp);
 		if (slash == NULL)
 			st->tmp = xasprintf(".%s.tmp.%ld-%lu", st->path,
-			    (long)getpid(), n);
+			    (long)pid, n);
 		else
 			st->tmp = xasprintf("%.*s/.%s.tmp.%ld-%lu",
 			    (int)(slash - st->path), st->path, slash + 1,
-			    (long)getpid(), n);
+			    (long)pid, n);
 		fd = open(st->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 		    0644);
 	} while (fd < 0 && errno == EEXIST && ++tries < 100);
