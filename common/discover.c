@@ -291,7 +291,8 @@ sofa_walk_seasons(struct sofa_walk *w, int64_t ut, struct sofa_seasons *ss)
  * count; *more is the body's hasNextPage (true when it has none). */
 static long
 walk_list(struct sofa_walk *w, const char *path,
-    const struct sofa_evctx *ctx, struct sofa_ix *ix, bool *more)
+    const struct sofa_evctx *ctx, struct sofa_ix *ix, bool *more,
+    bool *absent)
 {
 	struct sofa_jdoc *doc;
 	enum sofa_got got;
@@ -301,6 +302,7 @@ walk_list(struct sofa_walk *w, const char *path,
 
 	*more = false;
 	doc = get(w, path, &got);
+	*absent = got == SOFA_GOT_ABSENT;
 	if (got != SOFA_GOT_BODY)
 		return got == SOFA_GOT_ABSENT ? 0 : -1;
 	bad = sofa_events_body(ix, sofa_jdoc_root(doc), ctx, path, &n);
@@ -319,7 +321,7 @@ walk_pages(struct sofa_walk *w, const char *base, const char *dir,
     const struct sofa_evctx *ctx, struct sofa_ix *ix)
 {
 	char path[PATH_MAX_];
-	bool more;
+	bool more, absent;
 	size_t total = 0;
 	long n;
 
@@ -331,7 +333,8 @@ walk_pages(struct sofa_walk *w, const char *base, const char *dir,
 			break;
 		}
 		snprintf(path, sizeof(path), "%s/events/%s/%u", base, dir, p);
-		if ((n = walk_list(w, path, ctx, ix, &more)) < 0)
+		/* (a 404 ends the pages: no page, or none left) */
+		if ((n = walk_list(w, path, ctx, ix, &more, &absent)) < 0)
 			break;
 		total += (size_t)n;
 		if (!more)
@@ -412,7 +415,7 @@ walk_rounds(struct sofa_walk *w, const char *base, const char *rpath,
 	struct sofa_jit it;
 	struct sofa_jv *r;
 	size_t i = 0, nseen = 0, total = 0;
-	bool more;
+	bool more, absent;
 	long n;
 
 	seen = xcalloc(sofa_jv_len(rounds) + 1, sizeof(*seen));
@@ -431,8 +434,13 @@ walk_rounds(struct sofa_walk *w, const char *base, const char *rpath,
 		if (dup)
 			continue;
 		nseen++;
-		if ((n = walk_list(w, path, ctx, ix, &more)) > 0)
+		if ((n = walk_list(w, path, ctx, ix, &more, &absent)) > 0)
 			total += (size_t)n;
+		/* not an error (a cup's next round before its draw), but
+		 * matches may be missing: said, not only under -v */
+		if (absent)
+			sofa_warnx("%s: listed in %s but absent (404): no "
+			    "matches listed from it", path, rpath);
 	}
 	free(seen);
 	return total;

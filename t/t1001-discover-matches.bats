@@ -151,8 +151,10 @@ sofa-discover: $B/events/next/0: absent"
 	# the cup's 2023 has nothing stored (no rounds, no pages): no lines
 	run -0 sofa-discover --offline --config sofa.ini matches cup 2023
 	assert_output ""
-	run -0 sofa-discover --offline --config sofa.ini matches cup
+	run -0 --separate-stderr sofa-discover --offline --config sofa.ini matches cup
 	[ "${#lines[@]}" -eq 10 ]
+	# its semifinals are listed in rounds but absent: said without -v
+	assert_equal "$stderr" "sofa-discover: unique-tournament/900001/season/90001/events/round/28/slug/semifinals: listed in unique-tournament/900001/season/90001/rounds but absent (404): no matches listed from it"
 }
 
 @test "an unknown competition or season: exit 1, named; the rest still listed" {
