@@ -415,6 +415,17 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	}
 	if (x->len + n + SOFA_PAD + 1 > x->cap) {
 		size_t need = x->len + n + SOFA_PAD + 1;
+		curl_off_t cl = -1;
+
+		/* the first time, room for the announced length (the
+		 * encoded one when compressed: a floor), so that a body
+		 * is not copied at every doubling */
+		if (x->len == 0 && x->easy != NULL &&
+		    curl_easy_getinfo(x->easy,
+		    CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &cl) == CURLE_OK &&
+		    cl > 0 && (size_t)cl <= x->h->max_body &&
+		    (size_t)cl + SOFA_PAD + 1 > need)
+			need = (size_t)cl + SOFA_PAD + 1;
 
 		xgrow((void **)&x->body, &x->cap, need < 16384 ? 16384 : need,
 		    1);

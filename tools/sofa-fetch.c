@@ -14,6 +14,9 @@
  */
 #include <getopt.h>
 #include <inttypes.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +276,12 @@ main(int argc, char *argv[])
 	int c, status;
 
 	sofa_init(argc, argv);
+#ifdef __GLIBC__
+	/* bodies come and go by the thousand: keep the freed heap instead
+	 * of giving it back and faulting it in again a moment later */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 4 << 20);
+#endif
 	memset(&o, 0, sizeof(o));
 	while ((c = getopt_long(argc, argv, "nquh", longopts, NULL)) != -1) {
 		switch (c) {
