@@ -17,16 +17,7 @@
 #include "csvout.h"
 #include "tabschema.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
 
 /* Every type check over v; only that it returns matters. */
 static void

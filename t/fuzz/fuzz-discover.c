@@ -18,16 +18,7 @@
 #include "io.h"
 #include "json.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
 
 /* ix written to a new buffer (caller frees), its length in *len. */
 static char *

@@ -23,20 +23,11 @@
 #include "http.h"
 #include "timeutil.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const names[] = { "ETag", "Last-Modified",
     "Content-Type", "Date", "Retry-After" };
 enum { H_ETAG, H_LM, H_CTYPE, H_DATE, H_RETRY, H_N };
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	return 0;
-}
 
 static void
 check_value(const char *v)

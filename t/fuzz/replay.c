@@ -14,7 +14,8 @@
 #include "io.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
+/* optional, as under libFuzzer: only harnesses with set-up define it */
+int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
 static int
 one(const char *path)
@@ -37,7 +38,8 @@ main(int argc, char *argv[])
 {
 	int bad = 0, n = 0;
 
-	LLVMFuzzerInitialize(&argc, &argv);
+	if (LLVMFuzzerInitialize != NULL)
+		LLVMFuzzerInitialize(&argc, &argv);
 	for (int i = 1; i < argc; i++) {
 		struct stat st;
 		DIR *d;
