@@ -676,34 +676,48 @@ static const char *resolve(struct sofa_config *cfg, int i, int depth);
  * longer value is refused by check_refs() before anyone reads it). */
 #define VALUE_MAX 4096
 
+/* The next ${key} reference at *p: *open is where it starts and *p moves
+ * past it.  Returns the key's index, -1 for a name that is no key, -2 when
+ * there is none left. */
+static int
+next_ref(const char **p, const char **open)
+{
+	const char *close;
+	char name[64];
+	size_t n;
+
+	if ((*open = strstr(*p, "${")) == NULL ||
+	    (close = strchr(*open, '}')) == NULL)
+		return -2;
+	*p = close + 1;
+	n = (size_t)(close - *open - 2);
+	if (n >= sizeof(name))
+		return -1;
+	memcpy(name, *open + 2, n);
+	name[n] = '\0';
+	return keyidx(name);
+}
+
 static char *
 expand(struct sofa_config *cfg, const char *v, int depth)
 {
 	char *out = xstrdup(""), *tmp;
-	const char *p = v, *open, *close;
+	const char *p = v, *from, *open;
+	int j;
 
-	while ((open = strstr(p, "${")) != NULL &&
-	    (close = strchr(open, '}')) != NULL) {
-		char name[64];
-		size_t n = (size_t)(close - open - 2);
-		int j;
+	for (from = p; (j = next_ref(&p, &open)) != -2; from = p) {
 		const char *val = "";
 
 		if (strlen(out) > VALUE_MAX)
 			return out;
-		if (n < sizeof(name)) {
-			memcpy(name, open + 2, n);
-			name[n] = '\0';
-			if ((j = keyidx(name)) >= 0 && depth < 8)
-				val = resolve(cfg, j, depth + 1);
-		}
-		tmp = xasprintf("%s%.*s%.*s", out, (int)(open - p), p,
+		if (j >= 0 && depth < 8)
+			val = resolve(cfg, j, depth + 1);
+		tmp = xasprintf("%s%.*s%.*s", out, (int)(open - from), from,
 		    VALUE_MAX + 1, val);
 		free(out);
 		out = tmp;
-		p = close + 1;
 	}
-	tmp = xasprintf("%s%.*s", out, VALUE_MAX + 1, p);
+	tmp = xasprintf("%s%.*s", out, VALUE_MAX + 1, from);
 	free(out);
 	return tmp;
 }
@@ -739,9 +753,6 @@ resolve(struct sofa_config *cfg, int i, int depth)
 		v = clean(abs);
 	} else if (keys[i].type == SOFA_K_PATH)
 		clean(v);
-	/* a key whose value names itself ("${index_dir}/x" in index_dir)
-	 * was resolved by the recursion meanwhile: keep the outermost */
-	free(cfg->resolved[i]);
 	cfg->resolved[i] = v;
 	cfg->busy[i] = false;
 	return v;
@@ -752,20 +763,11 @@ resolve(struct sofa_config *cfg, int i, int depth)
 static bool
 reaches(const struct sofa_config *cfg, size_t i, size_t to, bool *seen)
 {
-	const char *p = cfg->raw[i], *open, *close;
+	const char *p = cfg->raw[i], *open;
+	int j;
 
-	while ((open = strstr(p, "${")) != NULL &&
-	    (close = strchr(open, '}')) != NULL) {
-		char name[64];
-		size_t n = (size_t)(close - open - 2);
-		int j;
-
-		p = close + 1;
-		if (n >= sizeof(name))
-			continue;
-		memcpy(name, open + 2, n);
-		name[n] = '\0';
-		if ((j = keyidx(name)) < 0)
+	while ((j = next_ref(&p, &open)) != -2) {
+		if (j < 0)
 			continue;
 		if ((size_t)j == to)
 			return true;
