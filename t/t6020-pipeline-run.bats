@@ -131,7 +131,7 @@ teardown() {
 	assert_success
 	assert_output --partial "would run: sofa-discover matches 17 current, then merge"
 	assert_output --partial "sofa-fetch would request"
-	assert_output --partial "build.sh batch"	# make -n: the batch
+	assert_output --partial "sofa-build batch"	# make -n: the batch
 	assert_output --partial "would check"
 	! grep -q 'sofa-discover' "$SB/calls.log"
 	cmp ledger.before data/index/pipeline_runs.csv

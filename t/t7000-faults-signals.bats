@@ -136,11 +136,11 @@ ref_tables() {
 	done
 }
 
-# batch_alive: a build.sh batch of this test's derived_dir runs (others,
+# batch_alive: a sofa-build batch of this test's derived_dir runs (others,
 # of tests running beside this one, do not count)
 batch_alive() {
 	local p
-	for p in $(pgrep -f 'build.sh batch'); do
+	for p in $(pgrep -f 'sofa-build batch'); do
 		tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null |
 		    grep -qx "SOFA_D=$PWD/data/derived" && return 0
 	done

@@ -1,13 +1,17 @@
 # pipeline.mk - the incremental build of the tables from the raw store.
 #
 #	eval "$(sofa-config --shell)"
-#	make -f "$SOFASCORE_SHARE_DIR/pipeline.mk" [-j N] [TABLES='...']
+#	make -C "$SOFASCORE_DERIVED_DIR" -f "$SOFASCORE_SHARE_DIR/pipeline.mk" \
+#	    [-j N] [TABLES='...']
 #
-# (sofa-pipeline's build step runs exactly this.)  It reads the match
-# index and the raw store and writes, under derived_dir:
+# (sofa-pipeline's build step runs exactly this; make may run anywhere,
+# in derived_dir it names its files relative to it, shorter names that it
+# hashes and looks up 10,000 times over.)  It reads the match index and
+# the raw store and writes, under derived_dir:
 #
 #   ids.mk, ids.txt, ids/BB.ids  the index's match ids: all of them, and per
-#                          bucket BB (the id's last two digits, 00..99)
+#                          bucket BB (the id's last two digits, 00..99);
+#                          ids.mk also says which have raw files
 #   frag/ID.csv            the per-match file: every fact-table row of match
 #                          ID, in sections "#sofa:TABLE" (headerless CSV)
 #   bucket/TABLE.BB.csv    one table's rows for the matches of bucket BB
@@ -28,14 +32,17 @@
 # 10,000 small files means opening them all.  So the recipes of the frag
 # and bucket rules only note the stale ids and buckets (make functions: no
 # process), and one recipe, run after them, rebuilds them in batches
-# (share/sofa/build.sh): each program runs once over the stale ids, its
+# (sofa-build batch): each program runs once over the stale ids, its
 # output is cut into the per-match frags, each stale bucket is re-cut from
 # its matches' frags, and each table is its header plus its 100 bucket
 # files.  After one new match only that match's frag and its bucket are
 # rebuilt; the tables are re-assembled from the buckets.  The dimension
 # tables (teams, players: one row per team or player over all matches)
-# are built per bucket and merged (share/sofa/dimmerge.awk) in two levels:
-# buckets into groups of ten, only the groups that changed, then groups.
+# are built per bucket and merged as their program would over all matches,
+# in two levels: buckets into groups of ten, only the groups that changed,
+# then groups.
+# The id lists, and which matches have raw files, come from one small
+# process (sofa-build ids) before make reads its rules.
 #
 # Every file is written to a temporary name and renamed; .DELETE_ON_ERROR
 # removes a target whose recipe failed; the batches keep their work in
@@ -63,6 +70,11 @@ SHARE := $(SOFASCORE_SHARE_DIR)
 T     := $(D)/tables
 $(foreach v,R D INDEX SHARE,$(if $(filter 1,$(words $($(v)))),,\
   $(error $(v) '$($(v))': a path with blanks cannot be a make target)))
+
+# The files under derived_dir as make names them: relative when make runs
+# in derived_dir (sofa-pipeline runs it there: make -C), else absolute.
+# Shorter names are quicker to hash and to look up, 10,000 times over.
+M := $(if $(filter $(CURDIR),$(realpath $(D))),,$(D)/)
 
 # The tables: fact tables have rows per match (event_id first); the
 # dimension tables have a row per team or player, merged over matches.
@@ -93,12 +105,14 @@ which = $(firstword $(wildcard $(addsuffix /$(1),$(subst :, ,$(PATH)))))
 PROG_NAMES := $(sort $(foreach t,$(TABLES),$(firstword $(prog_$(t)))))
 PROGS := $(foreach p,$(PROG_NAMES),$(or $(call which,$(p)),\
   $(error $(p): not found on PATH)))
-FACT_PROGS := $(sort $(foreach t,$(FACTS),$(call which,$(firstword $(prog_$(t))))))
+SOFA_BUILD := $(or $(call which,sofa-build),$(error sofa-build: not found on PATH))
+FACT_PROGS := $(sort $(foreach t,$(FACTS),$(call which,$(firstword $(prog_$(t))))) \
+	$(SOFA_BUILD))
 DIM_PROGS  := $(sort $(foreach t,$(DIMS),$(call which,$(firstword $(prog_$(t))))))
 
 # The table set is part of what a frag holds: when it changes, every frag
 # (facts) or bucket (dimensions) is stale.  Written only when it changes.
-TLIST := $(D)/tables.list
+TLIST := $(M)tables.list
 ifneq ($(file <$(TLIST)),$(FACTS) | $(DIMS))
 $(shell mkdir -p '$(D)')
 $(file >$(TLIST),$(FACTS) | $(DIMS))
@@ -106,71 +120,64 @@ endif
 
 JOBS ?= $(or $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),1)
 BUILDENV = SOFA_D='$(D)' SOFA_R='$(R)' SOFA_T='$(T)' SOFA_JOBS='$(JOBS)' \
+	SOFA_SHARE='$(SHARE)' \
 	SOFA_FACTS='$(FACTS)' SOFA_DIMS='$(DIMS)' SOFA_BUCKETS='$(BUCKETS)' \
 	$(foreach t,$(TABLES),SOFA_PROG_$(t)='$(prog_$(t))')
-BUILD = $(BUILDENV) sh $(SHARE)/build.sh
 
 # --- the match ids ------------------------------------------------------------
 
-# ids.mk: IDS (index order), BUCKETS (the non-empty ones), IDS_BB.
-# Brought up to date with the index before it is read (one small process,
-# where a rule for it would make make read everything twice).
-IDS_OK := $(shell $(BUILD) ids '$(INDEX)' && echo ok)
+# ids.mk: IDS (index order), BUCKETS (the non-empty ones), IDS_BB, and
+# which ids have raw files: BOTH (event/ID.json and the directory
+# event/ID), ONLYJSON, ONLYDIR, UNFETCHED (neither yet); EV, raw_base/event
+# as make names it (relative to where make runs when that is shorter).  Brought up to
+# date with the index and the raw store before it is read (one small
+# process, where a rule for it would make make read everything twice;
+# each file is rewritten only when its content changes).
+IDS_OK := $(shell $(BUILDENV) $(SOFA_BUILD) ids '$(INDEX)' && echo ok)
 $(if $(filter ok,$(IDS_OK)),,$(error $(INDEX): cannot list the match ids))
 include $(D)/ids.mk
-
-# A match has a frag once something of it is in the store: its event,
-# its directory of resources, or both.  (One listing of event/, read by
-# make itself, instead of a stat of two paths per match: 20,000 fewer
-# system calls for 10,000 matches.)
-EVENT_DIR := $(notdir $(wildcard $(R)/event/*))
-HASJSON := $(filter $(IDS),$(patsubst %.json,%,$(filter %.json,$(EVENT_DIR))))
-HASDIR  := $(filter $(IDS),$(EVENT_DIR))
-BOTH    := $(filter $(HASDIR),$(HASJSON))
-ONLYJSON := $(filter-out $(HASDIR),$(HASJSON))
-ONLYDIR := $(filter-out $(HASJSON),$(HASDIR))
-UNFETCHED := $(filter-out $(HASJSON) $(HASDIR),$(IDS))
 
 # --- rules --------------------------------------------------------------------
 
 all: facts dims
-facts: $(FACTS:%=$(T)/%.csv)
-dims: $(DIMS:%=$(T)/%.csv)
+facts: $(FACTS:%=$(M)tables/%.csv)
+dims: $(DIMS:%=$(M)tables/%.csv)
 
 # Per match: only note that it is stale (Q); the batch below rebuilds.
-$(BOTH:%=$(D)/frag/%.csv): $(D)/frag/%.csv: $(R)/event/%.json $(R)/event/% \
-		$(D)/facts.stamp
+$(BOTH:%=$(M)frag/%.csv): $(M)frag/%.csv: $(EV)/%.json $(EV)/% \
+		$(M)facts.stamp
 	$(eval Q += $*)
-$(ONLYJSON:%=$(D)/frag/%.csv): $(D)/frag/%.csv: $(R)/event/%.json \
-		$(D)/facts.stamp
+$(ONLYJSON:%=$(M)frag/%.csv): $(M)frag/%.csv: $(EV)/%.json \
+		$(M)facts.stamp
 	$(eval Q += $*)
-$(ONLYDIR:%=$(D)/frag/%.csv): $(D)/frag/%.csv: $(R)/event/% \
-		$(D)/facts.stamp
+$(ONLYDIR:%=$(M)frag/%.csv): $(M)frag/%.csv: $(EV)/% \
+		$(M)facts.stamp
 	$(eval Q += $*)
 
-# What every frag depends on besides its match: the fact-table programs
-# and the table set (one prerequisite instead of several per frag).
-$(D)/facts.stamp: $(FACT_PROGS) $(TLIST)
+# What every frag depends on besides its match: the fact-table programs,
+# sofa-build, which cuts their output, and the table set (one prerequisite
+# instead of several per frag).
+$(M)facts.stamp: $(FACT_PROGS) $(TLIST)
 	@touch $@
 
 # Per bucket: stale when a frag is newer, or its member list changed.
-$(BUCKETS:%=$(D)/bucket/%.ok): $(D)/bucket/%.ok: \
-		$$(addprefix $(D)/frag/,$$(addsuffix .csv,\
+$(BUCKETS:%=$(M)bucket/%.ok): $(M)bucket/%.ok: \
+		$$(addprefix $(M)frag/,$$(addsuffix .csv,\
 		    $$(filter-out $(UNFETCHED),$$(IDS_$$*)))) \
-		$(D)/ids/%.ids $(DIM_PROGS) $(TLIST)
+		$(M)ids/%.ids $(DIM_PROGS) $(TLIST)
 	$(eval QB += $*)
 
 # The batch: runs when anything above was stale or a table is missing.
-# (By exec: make passes SIGTERM on to its child, which must be build.sh
+# (By exec: make passes SIGTERM on to its child, which must be sofa-build
 # itself, not a shell around it, for the batch to stop and clean up.)
-TABLE_FILES := $(FACTS:%=$(T)/%.csv) $(DIMS:%=$(T)/%.csv)
+TABLE_FILES := $(FACTS:%=$(M)tables/%.csv) $(DIMS:%=$(M)tables/%.csv)
 # ($? names a prerequisite newer than the tables: ids.txt when the index
 # order changed, which the merged dimension tables follow.)
-$(TABLE_FILES) &: $(BUCKETS:%=$(D)/bucket/%.ok) $(D)/ids.txt FORCE
+$(TABLE_FILES) &: $(BUCKETS:%=$(M)bucket/%.ok) $(M)ids.txt FORCE
 	$(if $(strip $(Q) $(QB) $(filter-out FORCE,$?) \
 	    $(filter-out $(wildcard $(TABLE_FILES)),$(TABLE_FILES))),\
 	@$(file >$(D)/stale.ids,$(Q))$(file >$(D)/stale.buckets,$(QB))\
-	$(BUILDENV) exec sh $(SHARE)/build.sh batch)
+	$(BUILDENV) exec $(SOFA_BUILD) batch)
 
 # The tables are only ever replaced by rename, so a table there is whole:
 # when the batch fails (a program, a full disk) after it renamed some of

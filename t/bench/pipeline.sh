@@ -2,8 +2,8 @@
 # pipeline.sh - the incremental build against the full one (make bench).
 #
 # Generates a store of N matches (default 10,000; BENCH_MATCHES), builds
-# every table from it with share/sofa/pipeline.mk, then measures side by
-# side: the full build; a second make with nothing new; and the build
+# every table from it with share/sofa/pipeline.mk (in derived_dir, as
+# sofa-pipeline runs it), then measures side by side: the full build; a second make with nothing new; and the build
 # after one new match arrives (its raw files and its index line), which
 # must rebuild that match's per-match file only (checked here) and take
 # under 5% of the full build's time; and, for another new match, the part
@@ -27,6 +27,12 @@ export SOFASCORE_CONFIG=/dev/null SOFASCORE_ROOT="$tmp" \
     SOFASCORE_SHARE_DIR="$src/share/sofa" SOFASCORE_FSYNC=false
 eval "$(sofa-config --shell)"
 mk=$src/share/sofa/pipeline.mk
+# As sofa-pipeline runs it: in derived_dir.
+mkdir -p "$SOFASCORE_DERIVED_DIR"
+build() {
+	make -C "$SOFASCORE_DERIVED_DIR" --no-print-directory -f "$mk" \
+	    -j "$jobs" JOBS="$jobs" "$@"
+}
 
 # cpu: the user + system seconds of this shell's finished children
 # (times, its second line: "0m1.25s 0m0.40s"; run in this shell, not in
@@ -64,8 +70,8 @@ sofa-gen -s 1 -n "$n" -o "$SOFASCORE_RAW_BASE" -i "$SOFASCORE_INDEX_PATH"
 du -sh "$SOFASCORE_RAW_BASE" | sed 's/^/raw store: /'
 : > "$tmp/times"
 
-measure full make -f "$mk" -j "$jobs" JOBS="$jobs"
-measure nothing make -f "$mk" -j "$jobs" JOBS="$jobs"
+measure full build
+measure nothing build
 grep -q "Nothing to be done" "$tmp/out" || { cat "$tmp/out"; exit 1; }
 
 # arrive ID: one new match, its documents landing by rename as sofa-fetch
@@ -86,15 +92,15 @@ arrive() {
 # then the whole build.
 new=$((20000000 + n + 1))
 arrive "$new"
-measure parse make -n -f "$mk" -j "$jobs" JOBS="$jobs"
-measure one2 make -f "$mk" -j "$jobs" JOBS="$jobs"
+measure parse build -n
+measure one2 build
 
 # One new match, the one checked.
 new=$((20000000 + n))
 touch "$tmp/mark"
 sleep 1
 arrive "$new"
-measure one make -f "$mk" -j "$jobs" JOBS="$jobs"
+measure one build
 rebuilt=$(find "$SOFASCORE_DERIVED_DIR/frag" -type f -newer "$tmp/mark" | wc -l)
 if ! grep -q "frags    1 ($new)" "$tmp/out" || [ "$rebuilt" -ne 1 ]; then
 	echo "expected only match $new's per-match file rebuilt, got $rebuilt:" >&2
