@@ -28,10 +28,12 @@ index() {
 	assert_line "index.ndjson:3: no event_id"
 	assert_line "index.ndjson:4: bad event_id 0123"
 	[ ! -e "$D/ids.mk" ]
+	# blank lines are skipped, a CRLF end is an end, a repeat counts once
 	index 101 102
+	printf ' \t\n\n{"event_id":103}\r\n{"event_id":101}\n \t' >> index.ndjson
 	run sofa-build ids index.ndjson
 	assert_success
-	grep -qx 'IDS := 101 102' "$D/ids.mk"
+	grep -qx 'IDS := 101 102 103' "$D/ids.mk"
 }
 
 @test "ids: the lists, the buckets, and which matches have raw files" {

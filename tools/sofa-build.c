@@ -851,8 +851,11 @@ cmd_ids(const char *index)
 		n = (size_t)(nl - p);
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
-		if (strspn(p, " \t") >= n)
-			continue;
+		for (len = 0; len < n && (p[len] == ' ' || p[len] == '\t');
+		    len++)
+			;
+		if (len == n)
+			continue;	/* blank */
 		if ((s = find_event_id(p, n, &len)) == NULL) {
 			fprintf(stderr, "%s:%lu: no event_id\n", index, lineno);
 			bad++;
