@@ -79,7 +79,7 @@ usage(FILE *fp, int status)
 	exit(fp == stdout ? sofa_finish(status) : status);
 }
 
-/* --- small things ----------------------------------------------------------- */
+/* --- small things --------------------------------------------------------- */
 
 struct buf {
 	char *p;
@@ -362,7 +362,7 @@ move(const char *from, const char *to)
 		sofa_err(SOFA_EXIT_FAIL, "cannot move %s to %s", from, to);
 }
 
-/* --- the lock, signals and the processes we start --------------------------- */
+/* --- the lock, signals and the processes we start ------------------------- */
 
 static const char *D, *T, *share;
 static char *stage;
@@ -684,7 +684,7 @@ prog_argv(const char *table)
 	return sv.v;
 }
 
-/* --- ids -------------------------------------------------------------------- */
+/* --- ids ------------------------------------------------------------------ */
 
 /* Replace path with p[0..n) unless it holds that already. */
 static void
@@ -961,7 +961,7 @@ cmd_ids(const char *index)
 	return SOFA_EXIT_OK;
 }
 
-/* --- batch ------------------------------------------------------------------ */
+/* --- batch ---------------------------------------------------------------- */
 
 static struct strv facts, dims, buckets;
 /* "  WHAT N (w1 w2 ...)": a line of the build report, the words when few. */

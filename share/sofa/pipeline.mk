@@ -105,10 +105,12 @@ which = $(firstword $(wildcard $(addsuffix /$(1),$(subst :, ,$(PATH)))))
 PROG_NAMES := $(sort $(foreach t,$(TABLES),$(firstword $(prog_$(t)))))
 PROGS := $(foreach p,$(PROG_NAMES),$(or $(call which,$(p)),\
   $(error $(p): not found on PATH)))
-SOFA_BUILD := $(or $(call which,sofa-build),$(error sofa-build: not found on PATH))
-FACT_PROGS := $(sort $(foreach t,$(FACTS),$(call which,$(firstword $(prog_$(t))))) \
-	$(SOFA_BUILD))
-DIM_PROGS  := $(sort $(foreach t,$(DIMS),$(call which,$(firstword $(prog_$(t))))))
+SOFA_BUILD := $(or $(call which,sofa-build),\
+  $(error sofa-build: not found on PATH))
+FACT_PROGS := $(sort $(SOFA_BUILD) \
+	$(foreach t,$(FACTS),$(call which,$(firstword $(prog_$(t))))))
+DIM_PROGS  := $(sort \
+	$(foreach t,$(DIMS),$(call which,$(firstword $(prog_$(t))))))
 
 # The table set is part of what a frag holds: when it changes, every frag
 # (facts) or bucket (dimensions) is stale.  Written only when it changes.
@@ -129,10 +131,10 @@ BUILDENV = SOFA_D='$(D)' SOFA_R='$(R)' SOFA_T='$(T)' SOFA_JOBS='$(JOBS)' \
 # ids.mk: IDS (index order), BUCKETS (the non-empty ones), IDS_BB, and
 # which ids have raw files: BOTH (event/ID.json and the directory
 # event/ID), ONLYJSON, ONLYDIR, UNFETCHED (neither yet); EV, raw_base/event
-# as make names it (relative to where make runs when that is shorter).  Brought up to
-# date with the index and the raw store before it is read (one small
-# process, where a rule for it would make make read everything twice;
-# each file is rewritten only when its content changes).
+# as make names it (relative to where make runs when that is shorter).
+# Brought up to date with the index and the raw store before it is read
+# (one small process, where a rule for it would make make read everything
+# twice; each file is rewritten only when its content changes).
 IDS_OK := $(shell $(BUILDENV) $(SOFA_BUILD) ids '$(INDEX)' && echo ok)
 $(if $(filter ok,$(IDS_OK)),,$(error $(INDEX): cannot list the match ids))
 include $(D)/ids.mk
