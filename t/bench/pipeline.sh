@@ -122,6 +122,9 @@ awk -v n="$n" '
 		printf "%-34s %8.1f%% %8.1f%%   (goal: under 5%%)\n",
 		    "one new match / full build", 100 * w["one"] / w["full"],
 		    100 * c["one"] / c["full"]
+		printf "%-34s %8.1f%% %8.1f%%   (make\47s own work)\n",
+		    "nothing new / full build", 100 * w["nothing"] / w["full"],
+		    100 * c["nothing"] / c["full"]
 	}' "$tmp/times"
 echo "only match $new's per-match file was rebuilt (1 of $((n + 2)))"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); bench: $(($(date +%s) - t0)) s"
